@@ -1,0 +1,91 @@
+//! Sign-in, sign-out and the signed-in user.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+pub mod pages;
+mod role;
+pub use role::Role;
+
+#[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod sign_in;
+
+/// The signed-in user, as pages and permission checks see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub org_id: i64,
+    pub org_slug: String,
+    pub org_name: String,
+    pub role: Role,
+}
+
+/// Error codes the sign-in page understands, carried in its address after a failed attempt.
+pub mod login_errors {
+    pub const MISSING_EMAIL: &str = "missing-email";
+    pub const MISSING_PASSWORD: &str = "missing-password";
+    pub const INVALID: &str = "invalid";
+}
+
+/// The user of this request, if signed in.
+#[server(endpoint = "current-user")]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    session::current_user().await
+}
+
+/// Signs in with an email address and password, then goes to `next` (a path on this site).
+/// On failure it returns to the sign-in page with the email kept and a reason code.
+#[server(endpoint = "sign-in")]
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    sign_in::sign_in_request(email, password, next).await
+}
+
+/// Signs out: the session record is deleted.
+#[server(endpoint = "sign-out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    session::sign_out().await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Keeps a post-sign-in destination on this site: a path, never another host.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next.map(str::trim) {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.starts_with("/api/")
+                && !n.chars().any(|c| c.is_control()) =>
+        {
+            n.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next(Some("/guides?tag=x")), "/guides?tag=x");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,223 @@
+//! Small NHS.UK components: breadcrumbs, tags, summary lists, pagination, errors, form fields.
+
+use leptos::prelude::*;
+
+/// A link in the breadcrumb trail.
+#[derive(Clone, Debug)]
+pub struct Crumb {
+    pub href: String,
+    pub text: String,
+}
+
+impl Crumb {
+    pub fn new(href: impl Into<String>, text: impl Into<String>) -> Self {
+        Self { href: href.into(), text: text.into() }
+    }
+}
+
+/// The breadcrumb trail above a page's heading; the last crumb is the parent page.
+#[component]
+pub fn Breadcrumbs(crumbs: Vec<Crumb>) -> impl IntoView {
+    let back = crumbs.last().cloned();
+    view! {
+        <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
+            <ol class="nhsuk-breadcrumb__list">
+                {crumbs
+                    .into_iter()
+                    .map(|c| {
+                        view! {
+                            <li class="nhsuk-breadcrumb__list-item">
+                                <a class="nhsuk-breadcrumb__link" href=c.href>{c.text}</a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+            {back.map(|c| view! {
+                <p class="nhsuk-breadcrumb__back">
+                    <a class="nhsuk-breadcrumb__backlink" href=c.href>
+                        <span class="nhsuk-u-visually-hidden">"Back to "</span>
+                        {c.text}
+                    </a>
+                </p>
+            })}
+        </nav>
+    }
+}
+
+/// Tags as links to the list filtered by each.
+#[component]
+pub fn TagList(tags: Vec<String>, base: &'static str) -> impl IntoView {
+    (!tags.is_empty()).then(|| {
+        view! {
+            <ul class="ts-tags" aria-label="Tags">
+                {tags
+                    .into_iter()
+                    .map(|t| {
+                        let href = format!("{base}?tag={t}");
+                        view! {
+                            <li>
+                                <a class="nhsuk-tag nhsuk-tag--blue ts-tag-link" href=href>{t}</a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// A row of a summary list: a key and its value.
+#[component]
+pub fn SummaryRow(key: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class="nhsuk-summary-list__row">
+            <dt class="nhsuk-summary-list__key">{key}</dt>
+            <dd class="nhsuk-summary-list__value">{children()}</dd>
+        </div>
+    }
+}
+
+/// Numbered pagination; `href` builds the address of a page.
+#[component]
+pub fn Pagination(page: i64, pages: i64, href: Callback<i64, String>) -> impl IntoView {
+    (pages > 1).then(|| {
+        let numbers: Vec<i64> = (1..=pages)
+            .filter(|n| *n == 1 || *n == pages || (*n - page).abs() <= 2)
+            .collect();
+        let mut items = Vec::new();
+        let mut last = 0;
+        for n in numbers {
+            if n > last + 1 {
+                items.push(view! { <li class="nhsuk-pagination__item nhsuk-pagination__item--ellipsis">"⋯"</li> }.into_any());
+            }
+            last = n;
+            let current = n == page;
+            items.push(
+                view! {
+                    <li class=if current { "nhsuk-pagination__item nhsuk-pagination__item--current" } else { "nhsuk-pagination__item" }>
+                        <a
+                            class="nhsuk-pagination__link"
+                            href=href.run(n)
+                            aria-label=format!("Page {n}")
+                            aria-current=current.then_some("page")
+                        >
+                            {n}
+                        </a>
+                    </li>
+                }
+                .into_any(),
+            );
+        }
+        view! {
+            <nav class="nhsuk-pagination nhsuk-pagination--numbered" role="navigation" aria-label="Pagination">
+                {(page > 1).then(|| view! {
+                    <div class="nhsuk-pagination__prev">
+                        <a class="nhsuk-pagination__link nhsuk-pagination__link--prev" href=href.run(page - 1) rel="prev">
+                            <span class="nhsuk-pagination__title">"Previous"<span class="nhsuk-u-visually-hidden">" page"</span></span>
+                        </a>
+                    </div>
+                })}
+                <ul class="nhsuk-pagination__list">{items}</ul>
+                {(page < pages).then(|| view! {
+                    <div class="nhsuk-pagination__next">
+                        <a class="nhsuk-pagination__link nhsuk-pagination__link--next" href=href.run(page + 1) rel="next">
+                            <span class="nhsuk-pagination__title">"Next"<span class="nhsuk-u-visually-hidden">" page"</span></span>
+                        </a>
+                    </div>
+                })}
+            </nav>
+        }
+    })
+}
+
+/// A problem with a form field: the field's id and the message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// The error summary at the top of a form, linking to each field with a problem.
+#[component]
+pub fn ErrorSummary(errors: Vec<FieldError>) -> impl IntoView {
+    (!errors.is_empty()).then(|| {
+        view! {
+            <div class="nhsuk-error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1">
+                <h2 class="nhsuk-error-summary__title" id="error-summary-title">"There is a problem"</h2>
+                <div class="nhsuk-error-summary__body">
+                    <ul class="nhsuk-list nhsuk-error-summary__list">
+                        {errors
+                            .into_iter()
+                            .map(|e| view! { <li><a href=format!("#{}", e.field)>{e.message}</a></li> })
+                            .collect_view()}
+                    </ul>
+                </div>
+            </div>
+        }
+    })
+}
+
+/// A labelled text input with optional hint and error message.
+#[component]
+pub fn TextField(
+    id: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] value: String,
+    #[prop(optional_no_strip)] error: Option<String>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] spellcheck_off: bool,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described_by = {
+        let mut ids = Vec::new();
+        if hint.is_some() {
+            ids.push(hint_id.clone());
+        }
+        if error.is_some() {
+            ids.push(error_id.clone());
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    };
+    let group_class = if error.is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" };
+    let input_class = if error.is_some() { "nhsuk-input nhsuk-input--error" } else { "nhsuk-input" };
+    view! {
+        <div class=group_class>
+            <label class="nhsuk-label" for=id>{label}</label>
+            {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
+            {error.map(|e| view! {
+                <span class="nhsuk-error-message" id=error_id.clone()>
+                    <span class="nhsuk-u-visually-hidden">"Error: "</span>{e}
+                </span>
+            })}
+            <input
+                class=input_class
+                id=id
+                name=id
+                type=input_type
+                value=value
+                autocomplete=autocomplete
+                spellcheck=spellcheck_off.then_some("false")
+                aria-describedby=described_by
+            />
+        </div>
+    }
+}
+
+/// A warning callout (NHS.UK v10 warning card), e.g. for a document overdue for review.
+#[component]
+pub fn WarningCallout(heading: String, children: Children) -> impl IntoView {
+    view! {
+        <div class="nhsuk-card nhsuk-card--warning">
+            <div class="nhsuk-card__content">
+                <h2 class="nhsuk-card__heading nhsuk-heading-s">
+                    <span class="nhsuk-u-visually-hidden">"Important: "</span>{heading}
+                </h2>
+                {children()}
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,51 @@
+//! The error type every server function returns, and its conversion from storage errors.
+
+use serde::{Deserialize, Serialize};
+use server_fn_error::{FromServerFnError, ServerFnErrorErr};
+
+mod server_fn_error {
+    pub use leptos::server_fn::codec::JsonEncoding;
+    pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+}
+
+/// What went wrong, in words a user can be shown. Internal details are logged, never sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The thing does not exist, or the viewer may not know that it exists.
+    #[error("Page not found")]
+    NotFound,
+    /// The action needs a signed-in user.
+    #[error("You need to sign in to do that")]
+    Unauthenticated,
+    /// The viewer is signed in but their role does not allow the action.
+    #[error("You do not have permission to do that")]
+    Forbidden,
+    /// The input was refused; the message says which field and why.
+    #[error("{0}")]
+    Invalid(String),
+    /// A fault on our side (database unavailable, bug); details are in the server log.
+    #[error("Sorry, there is a problem with the service. Try again later.")]
+    Internal,
+    /// The request could not be carried to or from the server function.
+    #[error("The request could not be completed: {0}")]
+    Request(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = server_fn_error::JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Request(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        tracing::error!(%error, "database error");
+        AppError::Internal
+    }
+}
+
+/// Result of a server function.
+pub type AppResult<T> = Result<T, AppError>;

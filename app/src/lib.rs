@@ -1,0 +1,102 @@
+//! Trustshare's web application: pages, components and server functions, and (with the `ssr`
+//! feature) the storage, permission checks and rendering they call, one module per concept.
+
+#![recursion_limit = "512"]
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+pub mod auth;
+pub mod components;
+pub mod documents;
+pub mod error;
+pub mod guides;
+pub mod islands;
+pub mod limits;
+pub mod orgs;
+pub mod pages;
+pub mod users;
+
+#[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod content;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod markdown;
+#[cfg(feature = "ssr")]
+pub mod permissions;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use auth::pages::LoginPage;
+use components::layout::{Footer, Header, SkipLink};
+use guides::pages::{GuidePage, GuidesPage};
+use orgs::pages::{OrgDetailPage, OrgsPage};
+use pages::{HomePage, NotFound};
+
+/// The HTML document around every page. Island scripts are included only when a wasm
+/// bundle was built; without them every page and form still works.
+pub fn shell(options: LeptosOptions, hydrate: bool) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#005eb8"/>
+                <link rel="icon" href="/assets/images/favicon.ico" sizes="48x48"/>
+                <link rel="icon" href="/assets/images/favicon.svg" sizes="any" type="image/svg+xml"/>
+                {hydrate.then(|| view! { <HydrationScripts options=options.clone() islands=true/> })}
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The router and the frame shared by every page.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let user = Resource::new(|| (), |_| auth::get_current_user());
+    view! {
+        <Stylesheet id="trustshare" href="/pkg/trustshare.css"/>
+        <Title formatter=|page: String| format!("{page} – Trustshare")/>
+        <Router>
+            <SkipLink/>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let user = user.await.ok().flatten();
+                    view! { <Header user/> }
+                })}
+            </Suspense>
+            <div class="nhsuk-width-container">
+                <main class="nhsuk-main-wrapper" id="maincontent">
+                    <Routes fallback=|| view! { <NotFound/> }>
+                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                        <Route path=path!("/guides") view=GuidesPage ssr=SsrMode::Async/>
+                        <Route path=path!("/guides/:slug") view=GuidePage ssr=SsrMode::Async/>
+                        <Route path=path!("/orgs") view=OrgsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/orgs/:slug") view=OrgDetailPage ssr=SsrMode::Async/>
+                        <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    </Routes>
+                </main>
+            </div>
+            <Footer/>
+        </Router>
+    }
+}
+
+/// Entry point of the wasm bundle: hydrates the islands on the page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}

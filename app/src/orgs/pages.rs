@@ -1,0 +1,149 @@
+//! `/orgs` and `/orgs/{slug}`.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::{get_org, list_orgs, Nation, OrgListItem, OrgPage};
+use crate::components::ui::{Breadcrumbs, Crumb, SummaryRow};
+use crate::guides::pages::GuideCard;
+use crate::pages::error_view;
+
+/// `/orgs`: every organisation, grouped by nation.
+#[component]
+pub fn OrgsPage() -> impl IntoView {
+    let orgs = Resource::new(|| (), |_| list_orgs());
+    view! {
+        <Title text="Organisations"/>
+        <Breadcrumbs crumbs=vec![Crumb::new("/", "Home")]/>
+        <h1>"Organisations"</h1>
+        <p class="nhsuk-lede-text">"Trusts, health boards, national bodies and suppliers sharing their work on Trustshare."</p>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match orgs.await {
+                    Ok(orgs) => view! { <OrgTables orgs/> }.into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OrgTables(orgs: Vec<OrgListItem>) -> impl IntoView {
+    Nation::ALL
+        .into_iter()
+        .filter_map(|nation| {
+            let in_nation: Vec<OrgListItem> = orgs.iter().filter(|o| o.nation == nation).cloned().collect();
+            (!in_nation.is_empty()).then(|| {
+                let heading_id = format!("nation-{}", nation.as_str());
+                view! {
+                    <h2 id=heading_id.clone()>{nation.label()}</h2>
+                    <table class="nhsuk-table" aria-labelledby=heading_id>
+                        <thead class="nhsuk-table__head">
+                            <tr class="nhsuk-table__row">
+                                <th class="nhsuk-table__header" scope="col">"Organisation"</th>
+                                <th class="nhsuk-table__header" scope="col">"Code"</th>
+                                <th class="nhsuk-table__header" scope="col">"Type"</th>
+                                <th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col">"Guides"</th>
+                            </tr>
+                        </thead>
+                        <tbody class="nhsuk-table__body">
+                            {in_nation.into_iter().map(|o| view! {
+                                <tr class="nhsuk-table__row">
+                                    <td class="nhsuk-table__cell"><a href=format!("/orgs/{}", o.slug)>{o.name}</a></td>
+                                    <td class="nhsuk-table__cell">{o.code}</td>
+                                    <td class="nhsuk-table__cell">{o.kind.label()}</td>
+                                    <td class="nhsuk-table__cell nhsuk-table__cell--numeric">{o.guide_count}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+            })
+        })
+        .collect_view()
+}
+
+/// `/orgs/{slug}`: one organisation, its guides and (for signed-in members) its people.
+#[component]
+pub fn OrgDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let org = Resource::new(slug, get_org);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match org.await {
+                    Ok(org) => view! { <OrgView org/> }.into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OrgView(org: OrgPage) -> impl IntoView {
+    let OrgPage { slug: _, name, code, nation, kind, parent, children, description_html, guides, members } = org;
+    view! {
+        <Title text=name.clone()/>
+        <Breadcrumbs crumbs=vec![Crumb::new("/", "Home"), Crumb::new("/orgs", "Organisations")]/>
+        <h1>{name}</h1>
+        <div class="nhsuk-grid-row">
+            <div class="nhsuk-grid-column-two-thirds">
+                <dl class="nhsuk-summary-list">
+                    <SummaryRow key="Type">{kind.label()}</SummaryRow>
+                    <SummaryRow key="Nation">{nation.label()}</SummaryRow>
+                    <SummaryRow key="Code">{code}</SummaryRow>
+                    {parent.map(|p| view! { <SummaryRow key="Part of"><a href=format!("/orgs/{}", p.slug)>{p.name}</a></SummaryRow> })}
+                </dl>
+                <div class="ts-prose" inner_html=description_html></div>
+                {(!children.is_empty()).then(|| view! {
+                    <h2>"Member organisations"</h2>
+                    <ul class="nhsuk-list nhsuk-list--bullet">
+                        {children.into_iter().map(|c| view! { <li><a href=format!("/orgs/{}", c.slug)>{c.name}</a></li> }).collect_view()}
+                    </ul>
+                })}
+                <h2>"Guides"</h2>
+                {if guides.is_empty() {
+                    view! { <p>"No guides from this organisation that you can see."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="nhsuk-grid-row nhsuk-card-group">
+                            {guides.into_iter().map(|g| view! {
+                                <li class="nhsuk-grid-column-full nhsuk-card-group__item"><GuideCard guide=g/></li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+                <h2>"People"</h2>
+                {match members {
+                    None => view! { <p><a href="/login">"Sign in"</a>" to see who works on this at the organisation."</p> }.into_any(),
+                    Some(m) if m.is_empty() => view! { <p>"No members yet."</p> }.into_any(),
+                    Some(m) => view! {
+                        <table class="nhsuk-table">
+                            <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">"People"</caption>
+                            <thead class="nhsuk-table__head">
+                                <tr class="nhsuk-table__row">
+                                    <th class="nhsuk-table__header" scope="col">"Name"</th>
+                                    <th class="nhsuk-table__header" scope="col">"Job title"</th>
+                                    <th class="nhsuk-table__header" scope="col">"Role"</th>
+                                </tr>
+                            </thead>
+                            <tbody class="nhsuk-table__body">
+                                {m.into_iter().map(|p| view! {
+                                    <tr class="nhsuk-table__row">
+                                        <td class="nhsuk-table__cell">{p.name}</td>
+                                        <td class="nhsuk-table__cell">{p.job_title}</td>
+                                        <td class="nhsuk-table__cell">{p.role.label()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                }}
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,122 @@
+//! Pages that belong to no one concept: home, not found, errors.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::error::AppError;
+use crate::guides::{recent_guides, pages::GuideCard};
+
+/// Sets the HTTP status of the page being rendered on the server.
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(status) = axum::http::StatusCode::from_u16(code) {
+                response.set_status(status);
+            }
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
+/// `/`: what the portal is, a search box and the latest guides.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let recent = Resource::new(|| (), |_| recent_guides());
+    view! {
+        <Title text="Share what works"/>
+        <div class="nhsuk-grid-row">
+            <div class="nhsuk-grid-column-two-thirds">
+                <h1>"Trustshare"</h1>
+                <p class="nhsuk-lede-text">
+                    "Best-practice guides, deployment plans and lessons learned, shared between NHS trusts and health boards."
+                </p>
+                <p>
+                    "When a board pilots single sign-on, smart cards or a new way of working on shared workstations, "
+                    "the next board should not have to start again. Trustshare is where organisations publish what they did, "
+                    "what worked and what they would change."
+                </p>
+                <form class="ts-home-search" action="/guides" method="get" role="search">
+                    <div class="nhsuk-form-group">
+                        <label class="nhsuk-label nhsuk-label--m" for="home-search">"Search guides"</label>
+                        <div class="nhsuk-hint" id="home-search-hint">"For example, smart cards, fast user switching or backup"</div>
+                        <input class="nhsuk-input nhsuk-u-width-two-thirds" id="home-search" name="q" type="search" aria-describedby="home-search-hint"/>
+                    </div>
+                    <button class="nhsuk-button" type="submit">"Search"</button>
+                </form>
+            </div>
+        </div>
+        <h2>"Recently updated guides"</h2>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match recent.await {
+                    Ok(guides) if guides.is_empty() => view! { <p>"No guides have been published yet."</p> }.into_any(),
+                    Ok(guides) => view! {
+                        <ul class="nhsuk-grid-row nhsuk-card-group">
+                            {guides.into_iter().map(|g| view! {
+                                <li class="nhsuk-grid-column-one-half nhsuk-card-group__item"><GuideCard guide=g/></li>
+                            }).collect_view()}
+                        </ul>
+                        <p><a class="nhsuk-action-link__link" href="/guides">"Browse all guides"</a></p>
+                    }.into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The page shown for an address that leads nowhere, with status 404.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_status(404);
+    view! {
+        <Title text="Page not found"/>
+        <div class="nhsuk-grid-row">
+            <div class="nhsuk-grid-column-two-thirds">
+                <h1>"Page not found"</h1>
+                <p>"If you typed the web address, check it was correct."</p>
+                <p>"If you pasted the web address, check you copied the entire address."</p>
+                <p>"The page may also be visible only to members of a particular organisation. "
+                   <a href="/login">"Sign in"</a>" if you have an account."</p>
+                <p><a href="/guides">"Browse all guides"</a></p>
+            </div>
+        </div>
+    }
+}
+
+/// A page for any error from a server function.
+pub fn error_view(error: AppError) -> AnyView {
+    match error {
+        AppError::NotFound => view! { <NotFound/> }.into_any(),
+        AppError::Unauthenticated => {
+            set_status(401);
+            view! {
+                <Title text="Sign in"/>
+                <h1>"You need to sign in"</h1>
+                <p><a href="/login">"Sign in"</a>" to see this page."</p>
+            }
+            .into_any()
+        }
+        AppError::Forbidden => {
+            set_status(403);
+            view! {
+                <Title text="Not allowed"/>
+                <h1>"You cannot do that"</h1>
+                <p>"Your role does not allow this. Ask an administrator of your organisation if you need it."</p>
+            }
+            .into_any()
+        }
+        other => {
+            set_status(if matches!(other, AppError::Invalid(_)) { 400 } else { 500 });
+            let message = other.to_string();
+            view! {
+                <Title text="Sorry, there is a problem"/>
+                <h1>"Sorry, there is a problem with the service"</h1>
+                <p>{message}</p>
+            }
+            .into_any()
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! The `trustshare` binary: `serve` (default), `import DIR`, `user add`, `user password`.
+
+#![recursion_limit = "512"]
+
+mod config;
+mod error;
+mod security;
+mod session_store;
+mod setup;
+mod startup;
+mod telemetry;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use config::{Cli, Command, Config, UserCommand};
+use error::ServerError;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let log_format = match &cli.command {
+        None => cli.serve.storage.log_format,
+        Some(Command::Serve(a)) => a.storage.log_format,
+        Some(Command::Import(a)) => a.storage.log_format,
+        Some(Command::User(UserCommand::Add(a))) => a.storage.log_format,
+        Some(Command::User(UserCommand::Password(a))) => a.storage.log_format,
+    };
+    telemetry::init(log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
+    match cli.command {
+        None => startup::serve(Config::from_serve_args(&cli.serve)).await.map(|()| ExitCode::SUCCESS),
+        Some(Command::Serve(args)) => startup::serve(Config::from_serve_args(&args)).await.map(|()| ExitCode::SUCCESS),
+        Some(Command::Import(args)) => {
+            if !args.dir.is_dir() {
+                return Err(ServerError::Invalid(format!("{} is not a folder", args.dir.display())));
+            }
+            let db = startup::open_database(&args.storage.data_dir, &args.storage.database_url()).await?;
+            let report = app::content::import_dir(&db, &args.dir).await?;
+            println!("{}", report.summary());
+            for e in &report.errors {
+                eprintln!("skipped {e}");
+            }
+            Ok(if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+        }
+        Some(Command::User(UserCommand::Add(args))) => {
+            let db = startup::open_database(&args.storage.data_dir, &args.storage.database_url()).await?;
+            let (password, generated) = setup::password_from_stdin(&args.email)?;
+            setup::add_user(&db, &args.email, &args.name, &args.org, &args.role, &args.job_title, &password).await?;
+            println!("Added {} ({}).", args.email.trim().to_ascii_lowercase(), args.role.trim());
+            if generated {
+                println!("Password: {password}\nThis password is shown only once.");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::User(UserCommand::Password(args))) => {
+            let db = startup::open_database(&args.storage.data_dir, &args.storage.database_url()).await?;
+            let (password, generated) = setup::password_from_stdin(&args.email)?;
+            setup::set_password(&db, &args.email, &password).await?;
+            println!("Password set for {}.", args.email.trim().to_ascii_lowercase());
+            if generated {
+                println!("Password: {password}\nThis password is shown only once.");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

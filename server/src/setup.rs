@@ -1,0 +1,157 @@
+//! What happens on the first start, and the account commands that share its logic.
+
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+
+use app::audit::{self, Action, Actor};
+use app::auth::{password, Role};
+use app::db::Db;
+use app::orgs::store::{self as orgs, OrgFields};
+use app::orgs::{Nation, OrgKind};
+use app::users::store::{self as users, UserFields};
+
+use crate::error::ServerError;
+
+/// Email of the administrator created on the first start.
+pub const FIRST_ADMIN_EMAIL: &str = "admin@trustshare.localhost";
+
+/// On an empty database: imports the demo content, then creates an administrator with a
+/// generated password, printed once.
+pub async fn first_start(db: &Db, content_dir: &Path) -> Result<(), ServerError> {
+    let no_users = users::count(db).await? == 0;
+    if orgs::count(db).await? == 0 {
+        if content_dir.is_dir() {
+            let report = app::content::import_dir(db, content_dir).await?;
+            tracing::info!("first start: imported {}\n{}", content_dir.display(), report.summary());
+            for e in &report.errors {
+                tracing::warn!("skipped {e}");
+            }
+        } else {
+            tracing::info!(dir = %content_dir.display(), "first start: no content folder to import");
+        }
+    }
+    if no_users {
+        let generated = password::generate();
+        create_first_admin(db, &generated).await?;
+        println!(
+            "\nFirst start: created the administrator account.\n  Email:    {FIRST_ADMIN_EMAIL}\n  Password: {generated}\n\
+             This password is shown only once. Sign in at /login and keep it safe.\n"
+        );
+    }
+    Ok(())
+}
+
+async fn create_first_admin(db: &Db, plain: &str) -> Result<(), ServerError> {
+    let hash = hash(plain).await?;
+    let mut tx = db.begin_write().await?;
+    // The administrator belongs to a national body when there is one, else to a dedicated organisation.
+    let org_id: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM organisations ORDER BY CASE WHEN kind = 'national-body' THEN 0 ELSE 1 END, name LIMIT 1",
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let org_id = match org_id {
+        Some(id) => id,
+        None => {
+            orgs::upsert(
+                &mut tx,
+                &OrgFields {
+                    slug: "trustshare-administration",
+                    name: "Trustshare administration",
+                    code: "ADMIN",
+                    nation: Nation::England,
+                    kind: OrgKind::NationalBody,
+                    parent_id: None,
+                    description: "The team that runs this Trustshare portal.",
+                },
+            )
+            .await?
+            .0
+        }
+    };
+    let fields = UserFields {
+        email: FIRST_ADMIN_EMAIL,
+        name: "Portal administrator",
+        org_id,
+        role: Role::Admin,
+        job_title: "Trustshare administrator",
+    };
+    users::insert(&mut *tx, &fields, Some(&hash)).await?;
+    audit::record(&mut *tx, &Actor::system("first-start"), Action::UserCreated, FIRST_ADMIN_EMAIL, "first administrator").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn hash(plain: &str) -> Result<String, ServerError> {
+    let plain = plain.to_owned();
+    tokio::task::spawn_blocking(move || password::hash(&plain))
+        .await
+        .map_err(|e| ServerError::Invalid(format!("password hashing failed: {e}")))?
+        .map_err(|e| ServerError::Invalid(format!("password hashing failed: {e}")))
+}
+
+/// A password from the first line of standard input, or a generated one when nothing is piped in.
+/// Returns the password and whether it was generated (and so must be printed).
+pub fn password_from_stdin(email: &str) -> Result<(String, bool), ServerError> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        let mut input = String::new();
+        stdin
+            .lock()
+            .take(4096)
+            .read_to_string(&mut input)
+            .map_err(|source| ServerError::Io { what: "read the password from standard input".into(), source })?;
+        let line = input.lines().next().unwrap_or("").trim_end_matches('\r').to_owned();
+        if !line.is_empty() {
+            password::check_strength(&line, email).map_err(ServerError::Invalid)?;
+            return Ok((line, false));
+        }
+    }
+    Ok((password::generate(), true))
+}
+
+/// `trustshare user add`.
+pub async fn add_user(
+    db: &Db,
+    email: &str,
+    name: &str,
+    org_slug: &str,
+    role: &str,
+    job_title: &str,
+    plain: &str,
+) -> Result<(), ServerError> {
+    let email = app::users::validate_email(email).map_err(|m| ServerError::Invalid(format!("--email: {m}")))?;
+    let role = app::users::parse_role(role).map_err(|m| ServerError::Invalid(format!("--role: {m}")))?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ServerError::Invalid("--name: enter the user's full name".into()));
+    }
+    let org_id = orgs::id_by_slug(db.pool(), org_slug.trim()).await?.ok_or_else(|| {
+        ServerError::Invalid(format!("--org: no organisation with slug {org_slug:?} (see /orgs for the slugs)"))
+    })?;
+    if users::find_by_email(db.pool(), &email).await?.is_some() {
+        return Err(ServerError::Invalid(format!(
+            "--email: a user with email {email} already exists; use `trustshare user password --email {email}` to set a password"
+        )));
+    }
+    let hash = hash(plain).await?;
+    let fields = UserFields { email: &email, name, org_id, role, job_title: job_title.trim() };
+    let mut tx = db.begin_write().await?;
+    users::insert(&mut *tx, &fields, Some(&hash)).await?;
+    audit::record(&mut *tx, &Actor::system("command-line"), Action::UserCreated, &email, role.as_str()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `trustshare user password`.
+pub async fn set_password(db: &Db, email: &str, plain: &str) -> Result<(), ServerError> {
+    let user = users::find_by_email(db.pool(), email)
+        .await?
+        .ok_or_else(|| ServerError::Invalid(format!("--email: no user with email {:?}", email.trim())))?;
+    let hash = hash(plain).await?;
+    let mut tx = db.begin_write().await?;
+    users::set_password_hash(&mut *tx, user.id, &hash).await?;
+    audit::record(&mut *tx, &Actor::system("command-line"), Action::PasswordSet, &user.email, "").await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,218 @@
+//! Start-up: database, first-start set-up, router, and serving until a shutdown signal.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::db::Db;
+use app::state::{AppState, Settings};
+use app::{shell, App};
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::config::Config;
+use crate::error::ServerError;
+use crate::security::{self, AllowedOrigin};
+use crate::session_store::DbSessionStore;
+use crate::setup;
+
+/// Opens the database and applies migrations, creating the data folder for SQLite.
+pub async fn open_database(data_dir: &std::path::Path, url: &str) -> Result<Db, ServerError> {
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(data_dir).map_err(|source| ServerError::Io {
+            what: format!("create the data folder {}", data_dir.display()),
+            source,
+        })?;
+    }
+    let db = Db::connect(url).await.map_err(|e| ServerError::Database(format!("cannot open {}: {e}", redact(url))))?;
+    db.migrate().await.map_err(|e| ServerError::Database(format!("migration failed: {e}")))?;
+    Ok(db)
+}
+
+/// Hides a password in a database URL before it is printed.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => match url[s + 3..at].split_once(':') {
+            Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+            None => url.to_owned(),
+        },
+        _ => url.to_owned(),
+    }
+}
+
+/// Runs the portal until Ctrl-C or SIGTERM.
+pub async fn serve(config: Config) -> Result<(), ServerError> {
+    let db = open_database(&config.data_dir, &config.database_url).await?;
+    setup::first_start(&db, &config.content_dir).await?;
+
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ServerError::Io { what: format!("listen on {}", config.listen), source })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| ServerError::Io { what: "read the listening address".into(), source })?;
+
+    let store = DbSessionStore::new(db.clone());
+    let cleanup = tokio::spawn(delete_expired_sessions(store.clone()));
+    let router = build_router(&config, db, addr, store);
+
+    let public = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    // Scripts (and tests) read this line to find the port.
+    println!("Trustshare listening on http://{addr} (public URL {public})");
+    tracing::info!(%addr, "listening");
+
+    let result = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|source| ServerError::Io { what: "serve HTTP".into(), source });
+    cleanup.abort();
+    result
+}
+
+/// The whole HTTP surface: Leptos pages and server functions, static files, health check.
+pub fn build_router(config: &Config, db: Db, addr: SocketAddr, store: DbSessionStore) -> Router {
+    let site_root = config.site_root.clone();
+    let hydrate = site_root.join("pkg/trustshare.js").exists() && site_root.join("pkg/trustshare.wasm").exists();
+    if !hydrate {
+        tracing::info!(site_root = %site_root.display(), "no wasm bundle found: pages are served without scripts");
+    }
+    let leptos_options = LeptosOptions::builder()
+        .output_name("trustshare")
+        .site_root(site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build();
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        db: db.clone(),
+        settings: Arc::new(Settings {
+            public_url: config.public_url.clone().unwrap_or_else(|| format!("http://{addr}")),
+            session_absolute: config.session_absolute,
+            hydrate,
+            login_slowdown_after: 3,
+            login_lock_after: 8,
+            login_lock_for: Duration::from_secs(15 * 60),
+        }),
+    };
+
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let context = move || provide_context(context_state.clone());
+    let shell_options = leptos_options.clone();
+    let app_shell = move || shell(shell_options.clone(), hydrate);
+    let not_found = leptos_axum::render_app_async_with_context(context.clone(), app_shell.clone());
+
+    let sessions = SessionManagerLayer::new(store)
+        .with_name("trustshare_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.https())
+        .with_always_save(true)
+        .with_expiry(Expiry::OnInactivity(
+            time::Duration::try_from(config.session_idle).unwrap_or(time::Duration::minutes(30)),
+        ));
+
+    let allowed = AllowedOrigin {
+        public_origin: config.public_url.as_deref().map(origin_of),
+    };
+
+    Router::new()
+        .route("/healthz", get(health))
+        .leptos_routes_with_context(&state, routes, context, app_shell)
+        .nest_service("/pkg", ServeDir::new(site_root.join("pkg")))
+        .nest_service("/assets", ServeDir::new(site_root.join("assets")))
+        .fallback(move |request: Request<Body>| {
+            let not_found = not_found.clone();
+            async move {
+                if request.method() == Method::GET || request.method() == Method::HEAD {
+                    not_found(request).await
+                } else {
+                    (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Not found").into_response()
+                }
+            }
+        })
+        .with_state(state)
+        .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(allowed, security::refuse_cross_origin))
+        .layer(axum::middleware::from_fn(security::security_headers))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin_of(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => format!("{scheme}://{}", rest.split('/').next().unwrap_or(rest)),
+        None => url.to_owned(),
+    }
+}
+
+async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(state.db.pool()).await {
+        Ok(_) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+async fn delete_expired_sessions(store: DbSessionStore) {
+    let mut tick = tokio::time::interval(Duration::from_secs(300));
+    loop {
+        tick.tick().await;
+        match store.delete_expired().await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(n, "deleted expired sessions"),
+            Err(e) => tracing::warn!(error = %e, "could not delete expired sessions"),
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_passwords_are_hidden() {
+        assert_eq!(redact("postgres://postgres:secret@127.0.0.1/db"), "postgres://postgres:***@127.0.0.1/db");
+        assert_eq!(redact("sqlite://data/trustshare.db"), "sqlite://data/trustshare.db");
+    }
+
+    #[test]
+    fn origin_drops_the_path() {
+        assert_eq!(origin_of("https://ts.example.nhs.uk/base"), "https://ts.example.nhs.uk");
+    }
+}
