@@ -67,7 +67,8 @@ pub fn App() -> impl IntoView {
     let user = Resource::new(|| (), |_| auth::get_current_user());
     view! {
         <Stylesheet id="trustshare" href="/pkg/trustshare.css"/>
-        <Title formatter=|page: String| format!("{page} – Trustshare")/>
+        // leptos_meta writes the title text into <head> unescaped, and titles are author content.
+        <Title formatter=|page: String| format!("{} – Trustshare", components::escape_html(&page))/>
         <Router>
             <SkipLink/>
             <Suspense fallback=|| ()>

@@ -20,6 +20,11 @@ pub struct Rendered {
 const SECTION_ID_PREFIX: &str = "sec-";
 const FOOTNOTE_ID_PREFIX: &str = "fn-";
 const FOOTNOTE_REF_ID_PREFIX: &str = "fnref-";
+/// Task-list markers, written as the sanitiser serialises them so they can be swapped afterwards.
+const TASK_DONE: &str = "<span class=\"ts-task-done\"></span>";
+const TASK_TODO: &str = "<span class=\"ts-task-todo\"></span>";
+/// Schemes that run code; refused even when disguised by characters a browser would skip.
+const ACTIVE_SCHEMES: [&str; 5] = ["javascript:", "vbscript:", "data:", "livescript:", "mocha:"];
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -93,11 +98,9 @@ pub fn render(markdown: &str) -> Rendered {
                 out.push(Event::Html(CowStr::from("</div>")));
             }
             Event::TaskListMarker(done) => {
-                out.push(Event::Html(CowStr::from(if *done {
-                    "<input type=\"checkbox\" checked disabled> "
-                } else {
-                    "<input type=\"checkbox\" disabled> "
-                })));
+                // A placeholder the sanitiser keeps; it becomes a disabled checkbox afterwards,
+                // so no author-written <input> is ever allowed through.
+                out.push(Event::Html(CowStr::from(if *done { TASK_DONE } else { TASK_TODO })));
             }
             // Raw HTML written by the author passes through here and is cleaned below.
             other => out.push(other.clone()),
@@ -107,10 +110,10 @@ pub fn render(markdown: &str) -> Rendered {
 
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut unsafe_html, out.into_iter());
-    Rendered {
-        html: sanitise(&unsafe_html),
-        toc,
-    }
+    let html = sanitise(&unsafe_html)
+        .replace(TASK_DONE, "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\"> ")
+        .replace(TASK_TODO, "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\"> ");
+    Rendered { html, toc }
 }
 
 /// Renders Markdown and keeps only the text, for summaries and the search index.
@@ -119,7 +122,16 @@ pub fn plain_text(markdown: &str) -> String {
     for event in Parser::new_ext(markdown, options()) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock,
+            ) => {
                 if !text.ends_with(' ') {
                     text.push(' ');
                 }
@@ -141,12 +153,9 @@ fn sanitiser() -> &'static ammonia::Builder<'static> {
         let mut b = ammonia::Builder::default();
         b.url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
             .link_rel(Some("noopener noreferrer"))
-            .add_tags(["input"])
-            .add_tag_attributes("input", ["type", "checked", "disabled"])
-            .set_tag_attribute_value("input", "disabled", "")
             .add_generic_attributes(["id"])
             .add_allowed_classes("a", ["ts-anchor"])
-            .add_allowed_classes("span", ["nhsuk-u-visually-hidden"])
+            .add_allowed_classes("span", ["nhsuk-u-visually-hidden", "ts-task-done", "ts-task-todo"])
             .add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"])
             .add_allowed_classes("div", ["footnote-definition"])
             .attribute_filter(|element, attribute, value| match (element, attribute) {
@@ -156,11 +165,23 @@ fn sanitiser() -> &'static ammonia::Builder<'static> {
                         .any(|p| value.starts_with(p));
                     ok.then(|| value.into())
                 }
-                ("input", "type") => (value == "checkbox").then(|| value.into()),
+                (_, "href" | "src" | "cite") if looks_active(value) => None,
                 _ => Some(value.into()),
             });
         b
     })
+}
+
+/// Whether a URL would run code once every space, control and invisible character is ignored;
+/// stricter than browsers, so no consumer of the HTML can be tricked.
+fn looks_active(url: &str) -> bool {
+    let squeezed: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control() && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{feff}'))
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ACTIVE_SCHEMES.iter().any(|s| squeezed.starts_with(s))
 }
 
 /// The portal's pages have one `h1` (the title), so Markdown `#` headings become `h2`.
@@ -236,9 +257,17 @@ mod tests {
     }
 
     #[test]
-    fn author_text_inputs_are_not_allowed() {
-        let r = render("<input type=text name=password>");
-        assert!(!r.html.contains("type=\"text\""), "{}", r.html);
+    fn author_inputs_are_not_allowed() {
+        for input in ["<input type=text name=password>", "<input autofocus onfocus=alert(1)>", "<input type=checkbox>"] {
+            let r = render(input);
+            assert!(!r.html.contains("<input"), "{input}: {}", r.html);
+        }
+    }
+
+    #[test]
+    fn disguised_active_urls_are_dropped() {
+        let r = render("<a href=\"\u{2028}javascript:alert(1)\">x</a> <a href=\"java\u{200b}script:alert(1)\">y</a>");
+        assert!(!r.html.contains("javascript"), "{}", r.html);
     }
 
     #[test]

@@ -61,9 +61,10 @@ async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
         }
         Some(Command::User(UserCommand::Add(args))) => {
             let db = startup::open_database(&args.storage.data_dir, &args.storage.database_url()).await?;
-            let (password, generated) = setup::password_from_stdin(&args.email)?;
-            setup::add_user(&db, &args.email, &args.name, &args.org, &args.role, &args.job_title, &password).await?;
-            println!("Added {} ({}).", args.email.trim().to_ascii_lowercase(), args.role.trim());
+            let user = setup::check_new_user(&db, &args.email, &args.name, &args.org, &args.role, &args.job_title).await?;
+            let (password, generated) = setup::password_from_stdin(user.email())?;
+            setup::add_user(&db, &user, &password).await?;
+            println!("Added {} ({}).", user.email(), args.role.trim());
             if generated {
                 println!("Password: {password}\nThis password is shown only once.");
             }
@@ -71,6 +72,7 @@ async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
         }
         Some(Command::User(UserCommand::Password(args))) => {
             let db = startup::open_database(&args.storage.data_dir, &args.storage.database_url()).await?;
+            setup::check_user_exists(&db, &args.email).await?;
             let (password, generated) = setup::password_from_stdin(&args.email)?;
             setup::set_password(&db, &args.email, &password).await?;
             println!("Password set for {}.", args.email.trim().to_ascii_lowercase());

@@ -110,16 +110,30 @@ pub fn password_from_stdin(email: &str) -> Result<(String, bool), ServerError> {
     Ok((password::generate(), true))
 }
 
-/// `trustshare user add`.
-pub async fn add_user(
+/// A new user's details, checked and resolved.
+pub struct NewUser {
+    email: String,
+    name: String,
+    org_id: i64,
+    role: Role,
+    job_title: String,
+}
+
+impl NewUser {
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+}
+
+/// Checks `trustshare user add` arguments before anything is asked or written.
+pub async fn check_new_user(
     db: &Db,
     email: &str,
     name: &str,
     org_slug: &str,
     role: &str,
     job_title: &str,
-    plain: &str,
-) -> Result<(), ServerError> {
+) -> Result<NewUser, ServerError> {
     let email = app::users::validate_email(email).map_err(|m| ServerError::Invalid(format!("--email: {m}")))?;
     let role = app::users::parse_role(role).map_err(|m| ServerError::Invalid(format!("--role: {m}")))?;
     let name = name.trim();
@@ -134,13 +148,32 @@ pub async fn add_user(
             "--email: a user with email {email} already exists; use `trustshare user password --email {email}` to set a password"
         )));
     }
+    Ok(NewUser { email, name: name.to_owned(), org_id, role, job_title: job_title.trim().to_owned() })
+}
+
+/// `trustshare user add`, after [`check_new_user`].
+pub async fn add_user(db: &Db, user: &NewUser, plain: &str) -> Result<(), ServerError> {
     let hash = hash(plain).await?;
-    let fields = UserFields { email: &email, name, org_id, role, job_title: job_title.trim() };
+    let fields = UserFields {
+        email: &user.email,
+        name: &user.name,
+        org_id: user.org_id,
+        role: user.role,
+        job_title: &user.job_title,
+    };
     let mut tx = db.begin_write().await?;
     users::insert(&mut *tx, &fields, Some(&hash)).await?;
-    audit::record(&mut *tx, &Actor::system("command-line"), Action::UserCreated, &email, role.as_str()).await?;
+    audit::record(&mut *tx, &Actor::system("command-line"), Action::UserCreated, &user.email, user.role.as_str()).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Refuses an unknown email before a password is asked for.
+pub async fn check_user_exists(db: &Db, email: &str) -> Result<(), ServerError> {
+    match users::find_by_email(db.pool(), email).await? {
+        Some(_) => Ok(()),
+        None => Err(ServerError::Invalid(format!("--email: no user with email {:?}", email.trim()))),
+    }
 }
 
 /// `trustshare user password`.

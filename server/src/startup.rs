@@ -83,7 +83,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
 /// The whole HTTP surface: Leptos pages and server functions, static files, health check.
 pub fn build_router(config: &Config, db: Db, addr: SocketAddr, store: DbSessionStore) -> Router {
     let site_root = config.site_root.clone();
-    let hydrate = site_root.join("pkg/trustshare.js").exists() && site_root.join("pkg/trustshare.wasm").exists();
+    let hydrate = site_root.join("pkg/trustshare.js").exists() && site_root.join("pkg/trustshare_bg.wasm").exists();
     if !hydrate {
         tracing::info!(site_root = %site_root.display(), "no wasm bundle found: pages are served without scripts");
     }

@@ -50,7 +50,7 @@ pub fn check_strength(password: &str, email: &str) -> Result<(), String> {
         return Err("The password must not be one character repeated".into());
     }
     let local = email.split('@').next().unwrap_or_default();
-    if !local.is_empty() && password.to_lowercase().contains(&local.to_lowercase()) {
+    if local.len() >= 3 && password.to_lowercase().contains(&local.to_lowercase()) {
         return Err("The password must not contain the email address".into());
     }
     Ok(())

@@ -34,12 +34,10 @@ pub fn Breadcrumbs(crumbs: Vec<Crumb>) -> impl IntoView {
                     .collect_view()}
             </ol>
             {back.map(|c| view! {
-                <p class="nhsuk-breadcrumb__back">
-                    <a class="nhsuk-breadcrumb__backlink" href=c.href>
-                        <span class="nhsuk-u-visually-hidden">"Back to "</span>
-                        {c.text}
-                    </a>
-                </p>
+                <a class="nhsuk-back-link" href=c.href>
+                    <span class="nhsuk-u-visually-hidden">"Back to "</span>
+                    {c.text}
+                </a>
             })}
         </nav>
     }

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds what browsers load from target/site: the NHS.UK stylesheet and assets, and the
+# islands' WebAssembly bundle (pkg/trustshare.js + pkg/trustshare_bg.wasm).
+#
+#   scripts/build-site.sh            stylesheet + wasm (release-optimised wasm)
+#   scripts/build-site.sh --css-only stylesheet only (pages then work without scripts)
+#
+# Needs only the crate registry and npm: the wasm32 target comes from rustup and the
+# wasm-bindgen CLI is built from the crate registry at exactly the version in Cargo.lock.
+set -euo pipefail
+
+ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+SITE="$ROOT/target/site"
+
+bash style/build.sh
+
+if [[ "${1:-}" == "--css-only" ]]; then
+  exit 0
+fi
+
+WBG_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+[[ -n "$WBG_VERSION" ]] || { echo "build-site: cannot find wasm-bindgen in Cargo.lock" >&2; exit 1; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  echo "build-site: adding the wasm32-unknown-unknown target" >&2
+  rustup target add wasm32-unknown-unknown >&2
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG_VERSION\$\| $WBG_VERSION "; then
+  echo "build-site: installing wasm-bindgen-cli $WBG_VERSION (a few minutes, once)" >&2
+  # Not --locked: the CLI's own lockfile pins a dependency the registry has since yanked.
+  cargo install wasm-bindgen-cli --version "=$WBG_VERSION" >&2
+fi
+
+echo "build-site: building the islands bundle" >&2
+cargo build -p app --lib --target wasm32-unknown-unknown --profile wasm-release \
+  --no-default-features --features hydrate --target-dir target/front
+
+mkdir -p "$SITE/pkg"
+wasm-bindgen --target web --no-typescript --out-name trustshare --out-dir "$SITE/pkg" \
+  target/front/wasm32-unknown-unknown/wasm-release/app.wasm
+# Leptos looks for trustshare.wasm when built by cargo-leptos, trustshare_bg.wasm otherwise.
+cp "$SITE/pkg/trustshare_bg.wasm" "$SITE/pkg/trustshare.wasm"
+echo "build-site: $(du -h "$SITE/pkg/trustshare_bg.wasm" | cut -f1) wasm, $(du -h "$SITE/pkg/trustshare.js" | cut -f1) js in target/site/pkg" >&2

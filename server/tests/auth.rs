@@ -1,0 +1,223 @@
+//! Sign-in, sessions, sign-out and lock-out, over HTTP against the real server.
+
+mod common;
+
+use common::{location, session_cookie, TestServer, PASSWORD};
+
+const READER: &str = "isla.placeholder@fife.nhs.example";
+
+async fn audit_actions(server: &TestServer, target: &str) -> Vec<String> {
+    let db = server.db().await;
+    sqlx::query_scalar::<_, String>("SELECT action FROM audit_log WHERE target = $1 ORDER BY id")
+        .bind(target)
+        .fetch_all(db.pool())
+        .await
+        .expect("audit rows")
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_protected_session_cookie_and_shows_the_user() {
+    let server = TestServer::start().await;
+    server.set_password(READER, PASSWORD);
+    let client = server.client();
+    let response = server.sign_in(&client, READER, PASSWORD).await;
+    assert_eq!(response.status(), 302);
+    assert_eq!(location(&response), "/");
+    let cookie = session_cookie(&response).expect("session cookie set");
+    let lower = cookie.to_ascii_lowercase();
+    assert!(lower.contains("httponly"), "{cookie}");
+    assert!(lower.contains("samesite=lax"), "{cookie}");
+    assert!(!lower.contains("secure"), "plain-http test server must not mark the cookie Secure: {cookie}");
+
+    let (status, home) = server.get(&client, "/").await;
+    assert_eq!(status, 200);
+    assert!(home.contains("Isla Placeholder"), "signed-in name shown in the header");
+    assert!(home.contains("Sign out"));
+    assert!(audit_actions(&server, READER).await.contains(&"sign-in".to_owned()));
+}
+
+#[tokio::test]
+async fn sign_in_returns_to_the_page_the_user_came_from_but_never_off_site() {
+    let server = TestServer::start().await;
+    server.set_password(READER, PASSWORD);
+    for (next, expected) in [("/orgs/nhs-fife", "/orgs/nhs-fife"), ("//evil.example/x", "/"), ("https://evil.example", "/")] {
+        let client = server.client();
+        let response = client
+            .post(server.url("/api/sign-in"))
+            .form(&[("email", READER), ("password", PASSWORD), ("next", next)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 302);
+        assert_eq!(location(&response), expected, "next={next}");
+    }
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_get_the_same_answer_without_a_session() {
+    let server = TestServer::start().await;
+    server.set_password(READER, PASSWORD);
+    let client = server.client();
+
+    let wrong = server.sign_in(&client, READER, "not-the-password").await;
+    assert_eq!(wrong.status(), 302);
+    assert!(session_cookie(&wrong).is_none(), "no session for a failed sign-in");
+    let wrong_location = location(&wrong);
+
+    let unknown = server.sign_in(&client, "nobody@nowhere.nhs.example", "not-the-password").await;
+    assert!(session_cookie(&unknown).is_none());
+    let unknown_location = location(&unknown);
+
+    // Only the kept email differs.
+    assert_eq!(
+        wrong_location.replace("isla.placeholder%40fife.nhs.example", "X"),
+        unknown_location.replace("nobody%40nowhere.nhs.example", "X")
+    );
+    let (status, page) = server.get(&client, &wrong_location).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("There is a problem"));
+    assert!(page.contains("The email address or password is not correct"));
+    assert!(page.contains(r#"value="isla.placeholder@fife.nhs.example""#), "typed email kept");
+    assert!(!page.contains("not-the-password"), "the password is never echoed");
+
+    let db = server.db().await;
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(db.pool()).await.unwrap();
+    assert_eq!(sessions, 0);
+    assert!(audit_actions(&server, READER).await.contains(&"sign-in-failed".to_owned()));
+    assert!(audit_actions(&server, "nobody@nowhere.nhs.example").await.contains(&"sign-in-failed".to_owned()));
+}
+
+#[tokio::test]
+async fn empty_fields_are_named_in_the_error_summary() {
+    let server = TestServer::start().await;
+    let client = server.client();
+    let response = server.sign_in(&client, "", "").await;
+    let (_, page) = server.get(&client, &location(&response)).await;
+    assert!(page.contains("Enter your email address"));
+    assert!(page.contains("Enter your password"));
+    assert!(page.contains(r##"href="#email""##) && page.contains(r##"href="#password""##));
+}
+
+#[tokio::test]
+async fn session_id_changes_at_sign_in_and_the_old_one_stops_working() {
+    let server = TestServer::start().await;
+    server.set_password(READER, PASSWORD);
+    let client = server.client();
+    let first = session_cookie(&server.sign_in(&client, READER, PASSWORD).await).expect("first cookie");
+    let second = session_cookie(&server.sign_in(&client, READER, PASSWORD).await).expect("second cookie");
+    let id = |c: &str| c.split(';').next().unwrap_or_default().to_owned();
+    assert_ne!(id(&first), id(&second), "session id cycled at sign-in");
+
+    // Replaying the first id with a fresh client shows a signed-out page.
+    let replay = reqwest::Client::new();
+    let page = replay
+        .get(server.url("/"))
+        .header("cookie", id(&first))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("Isla Placeholder"));
+    assert!(page.contains("Sign in"));
+}
+
+#[tokio::test]
+async fn signing_out_deletes_the_session_record() {
+    let server = TestServer::start().await;
+    server.set_password(READER, PASSWORD);
+    let client = server.client();
+    let cookie = session_cookie(&server.sign_in(&client, READER, PASSWORD).await).unwrap();
+    let id = cookie.split(';').next().unwrap().to_owned();
+
+    let response = client.post(server.url("/api/sign-out")).send().await.unwrap();
+    assert_eq!(response.status(), 302);
+    let (_, home) = server.get(&client, "/").await;
+    assert!(!home.contains("Isla Placeholder"));
+
+    let db = server.db().await;
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(db.pool()).await.unwrap();
+    assert_eq!(sessions, 0, "session record deleted");
+    let replay = reqwest::Client::new().get(server.url("/")).header("cookie", id).send().await.unwrap();
+    assert!(!replay.text().await.unwrap().contains("Isla Placeholder"));
+    assert!(audit_actions(&server, READER).await.contains(&"sign-out".to_owned()));
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_even_for_the_right_password() {
+    let server = TestServer::start().await;
+    server.set_password(READER, PASSWORD);
+    let client = server.client();
+    for _ in 0..8 {
+        let r = server.sign_in(&client, READER, "guess-guess-guess").await;
+        assert!(location(&r).starts_with("/login"));
+    }
+    let r = server.sign_in(&client, READER, PASSWORD).await;
+    assert!(location(&r).starts_with("/login?"), "locked account refused: {}", location(&r));
+    assert!(session_cookie(&r).is_none());
+    let actions = audit_actions(&server, READER).await;
+    assert!(actions.contains(&"sign-in-locked".to_owned()), "{actions:?}");
+
+    // An administrator resetting the password unlocks the account.
+    server.set_password(READER, PASSWORD);
+    server.signed_in(READER, PASSWORD).await;
+}
+
+#[tokio::test]
+async fn first_start_creates_an_administrator_whose_password_is_printed_once() {
+    let server = TestServer::start().await;
+    assert_eq!(server.admin_password.len(), 20);
+    let client = server.signed_in("admin@trustshare.localhost", &server.admin_password).await;
+    let (_, home) = server.get(&client, "/").await;
+    assert!(home.contains("Portal administrator"));
+}
+
+#[tokio::test]
+async fn user_add_reads_the_password_from_stdin_or_generates_one() {
+    let server = TestServer::start().await;
+    let out = server.command(
+        &["user", "add", "--email", "New.Person@Fife.nhs.example", "--name", "New Person", "--org", "nhs-fife", "--role", "editor"],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains("Password:"), "a piped password is not printed");
+    server.signed_in("new.person@fife.nhs.example", PASSWORD).await;
+
+    let out = server.command(
+        &["user", "add", "--email", "gen@fife.nhs.example", "--name", "Gen", "--org", "nhs-fife", "--role", "reader"],
+        Some(""),
+    );
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let generated = out
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Password: "))
+        .expect("generated password printed")
+        .to_owned();
+    server.signed_in("gen@fife.nhs.example", &generated).await;
+}
+
+#[tokio::test]
+async fn user_add_explains_bad_input() {
+    let server = TestServer::start().await;
+    let cases: [(&[&str], &str); 4] = [
+        (&["--email", "not-an-email", "--name", "A", "--org", "nhs-fife", "--role", "reader"], "--email"),
+        (&["--email", "a@b.nhs.example", "--name", "A", "--org", "no-such-org", "--role", "reader"], "--org"),
+        (&["--email", "a@b.nhs.example", "--name", "A", "--org", "nhs-fife", "--role", "owner"], "--role"),
+        (&["--email", READER, "--name", "A", "--org", "nhs-fife", "--role", "reader"], "already exists"),
+    ];
+    for (args, expected) in cases {
+        let mut full = vec!["user", "add"];
+        full.extend_from_slice(args);
+        let out = server.command(&full, Some(&format!("{PASSWORD}\n")));
+        assert_ne!(out.status, 0);
+        assert!(out.stderr.contains(expected), "{expected}: {}", out.stderr);
+    }
+    let out = server.command(
+        &["user", "add", "--email", "short@b.nhs.example", "--name", "A", "--org", "nhs-fife", "--role", "reader"],
+        Some("short\n"),
+    );
+    assert_ne!(out.status, 0);
+    assert!(out.stderr.contains("at least 12 characters"), "{}", out.stderr);
+}
