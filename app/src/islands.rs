@@ -11,8 +11,16 @@ pub fn PasswordField(error: Option<String>) -> impl IntoView {
     let (hydrated, set_hydrated) = signal(false);
     // Effects run only in the browser, so the button stays hidden in server-rendered HTML.
     Effect::new(move |_| set_hydrated.set(true));
-    let group_class = if error.is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" };
-    let input_class = if error.is_some() { "nhsuk-input nhsuk-input--error ts-password-input" } else { "nhsuk-input ts-password-input" };
+    let group_class = if error.is_some() {
+        "nhsuk-form-group nhsuk-form-group--error"
+    } else {
+        "nhsuk-form-group"
+    };
+    let input_class = if error.is_some() {
+        "nhsuk-input nhsuk-input--error ts-password-input"
+    } else {
+        "nhsuk-input ts-password-input"
+    };
     let described_by = error.as_ref().map(|_| "password-error");
     view! {
         <div class=group_class>

@@ -41,6 +41,8 @@ use pages::{HomePage, NotFound};
 /// The HTML document around every page. Island scripts are included only when a wasm
 /// bundle was built; without them every page and form still works.
 pub fn shell(options: LeptosOptions, hydrate: bool) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_page_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
@@ -57,6 +59,27 @@ pub fn shell(options: LeptosOptions, hydrate: bool) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// Pages allow only scripts carrying this response's nonce (the islands loader) and our own
+/// files; every other response gets the stricter default policy from the server.
+#[cfg(feature = "ssr")]
+fn set_page_security_policy() {
+    use axum::http::{header, HeaderValue};
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' https: data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

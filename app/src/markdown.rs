@@ -100,7 +100,11 @@ pub fn render(markdown: &str) -> Rendered {
             Event::TaskListMarker(done) => {
                 // A placeholder the sanitiser keeps; it becomes a disabled checkbox afterwards,
                 // so no author-written <input> is ever allowed through.
-                out.push(Event::Html(CowStr::from(if *done { TASK_DONE } else { TASK_TODO })));
+                out.push(Event::Html(CowStr::from(if *done {
+                    TASK_DONE
+                } else {
+                    TASK_TODO
+                })));
             }
             // Raw HTML written by the author passes through here and is cleaned below.
             other => out.push(other.clone()),
@@ -111,8 +115,14 @@ pub fn render(markdown: &str) -> Rendered {
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut unsafe_html, out.into_iter());
     let html = sanitise(&unsafe_html)
-        .replace(TASK_DONE, "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\"> ")
-        .replace(TASK_TODO, "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\"> ");
+        .replace(
+            TASK_DONE,
+            "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\"> ",
+        )
+        .replace(
+            TASK_TODO,
+            "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\"> ",
+        );
     Rendered { html, toc }
 }
 
@@ -155,14 +165,21 @@ fn sanitiser() -> &'static ammonia::Builder<'static> {
             .link_rel(Some("noopener noreferrer"))
             .add_generic_attributes(["id"])
             .add_allowed_classes("a", ["ts-anchor"])
-            .add_allowed_classes("span", ["nhsuk-u-visually-hidden", "ts-task-done", "ts-task-todo"])
+            .add_allowed_classes(
+                "span",
+                ["nhsuk-u-visually-hidden", "ts-task-done", "ts-task-todo"],
+            )
             .add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"])
             .add_allowed_classes("div", ["footnote-definition"])
             .attribute_filter(|element, attribute, value| match (element, attribute) {
                 (_, "id") => {
-                    let ok = [SECTION_ID_PREFIX, FOOTNOTE_ID_PREFIX, FOOTNOTE_REF_ID_PREFIX]
-                        .iter()
-                        .any(|p| value.starts_with(p));
+                    let ok = [
+                        SECTION_ID_PREFIX,
+                        FOOTNOTE_ID_PREFIX,
+                        FOOTNOTE_REF_ID_PREFIX,
+                    ]
+                    .iter()
+                    .any(|p| value.starts_with(p));
                     ok.then(|| value.into())
                 }
                 (_, "href" | "src" | "cite") if looks_active(value) => None,
@@ -177,7 +194,11 @@ fn sanitiser() -> &'static ammonia::Builder<'static> {
 fn looks_active(url: &str) -> bool {
     let squeezed: String = url
         .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control() && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{feff}'))
+        .filter(|c| {
+            !c.is_whitespace()
+                && !c.is_control()
+                && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{feff}')
+        })
         .take(16)
         .collect::<String>()
         .to_ascii_lowercase();
@@ -233,13 +254,18 @@ mod tests {
         assert!(r.html.contains("<h2 id=\"sec-intro\">"), "{}", r.html);
         assert!(r.html.contains("id=\"sec-plan-2\""), "{}", r.html);
         let ids: Vec<_> = r.toc.iter().map(|e| e.id.as_str()).collect();
-        assert_eq!(ids, ["sec-intro", "sec-plan", "sec-plan-2", "sec-detail-code"]);
+        assert_eq!(
+            ids,
+            ["sec-intro", "sec-plan", "sec-plan-2", "sec-detail-code"]
+        );
         assert_eq!(r.toc[3].level, 3);
     }
 
     #[test]
     fn tables_footnotes_and_task_lists_render() {
-        let r = render("|a|b|\n|-|-|\n|1|2|\n\nSee[^n].\n\n[^n]: The note.\n\n- [x] done\n- [ ] todo\n");
+        let r = render(
+            "|a|b|\n|-|-|\n|1|2|\n\nSee[^n].\n\n[^n]: The note.\n\n- [x] done\n- [ ] todo\n",
+        );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("href=\"#fn-n\""), "{}", r.html);
         assert!(r.html.contains("id=\"fn-n\""), "{}", r.html);
@@ -258,7 +284,11 @@ mod tests {
 
     #[test]
     fn author_inputs_are_not_allowed() {
-        for input in ["<input type=text name=password>", "<input autofocus onfocus=alert(1)>", "<input type=checkbox>"] {
+        for input in [
+            "<input type=text name=password>",
+            "<input autofocus onfocus=alert(1)>",
+            "<input type=checkbox>",
+        ] {
             let r = render(input);
             assert!(!r.html.contains("<input"), "{input}: {}", r.html);
         }
@@ -272,6 +302,9 @@ mod tests {
 
     #[test]
     fn plain_text_drops_markup() {
-        assert_eq!(plain_text("## Title\n\nSome **bold** `code`."), "Title Some bold code.");
+        assert_eq!(
+            plain_text("## Title\n\nSome **bold** `code`."),
+            "Title Some bold code."
+        );
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::error::AppError;
-use crate::guides::{recent_guides, pages::GuideCard};
+use crate::guides::{pages::GuideCard, recent_guides};
 
 /// Sets the HTTP status of the page being rendered on the server.
 pub fn set_status(code: u16) {
@@ -109,7 +109,11 @@ pub fn error_view(error: AppError) -> AnyView {
             .into_any()
         }
         other => {
-            set_status(if matches!(other, AppError::Invalid(_)) { 400 } else { 500 });
+            set_status(if matches!(other, AppError::Invalid(_)) {
+                400
+            } else {
+                500
+            });
             let message = other.to_string();
             view! {
                 <Title text="Sorry, there is a problem"/>

@@ -129,7 +129,11 @@ mod tests {
             for org_id in [1_i64, 2] {
                 for visibility in Visibility::ALL {
                     for status in DocStatus::ALL {
-                        let doc = DocumentAccess { org_id, visibility, status };
+                        let doc = DocumentAccess {
+                            org_id,
+                            visibility,
+                            status,
+                        };
                         let sql = format!(
                             "SELECT CASE WHEN {} THEN 1 ELSE 0 END FROM (SELECT {} AS org_id, '{}' AS visibility, '{}' AS status) d",
                             viewer.document_filter("d"),
@@ -137,7 +141,8 @@ mod tests {
                             visibility.as_str(),
                             status.as_str()
                         );
-                        let allowed: i64 = sqlx::query_scalar(&sql).fetch_one(db.pool()).await.unwrap();
+                        let allowed: i64 =
+                            sqlx::query_scalar(&sql).fetch_one(db.pool()).await.unwrap();
                         assert_eq!(
                             allowed == 1,
                             viewer.can_read_document(&doc),

@@ -9,7 +9,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Trustshare: a knowledge-sharing portal for NHS trusts and health boards.
 #[derive(Debug, Parser)]
-#[command(name = "trustshare", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "trustshare",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -34,7 +39,12 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct StorageArgs {
     /// Folder for the SQLite database and other local state.
-    #[arg(long, env = "TRUSTSHARE_DATA_DIR", default_value = "./data", global = true)]
+    #[arg(
+        long,
+        env = "TRUSTSHARE_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
     pub data_dir: PathBuf,
 
     /// Database URL: sqlite://… or postgres://… (default: SQLite file trustshare.db in the data dir).
@@ -174,6 +184,8 @@ impl Config {
 
     /// Whether cookies must be marked Secure.
     pub fn https(&self) -> bool {
-        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
     }
 }

@@ -3,7 +3,10 @@
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
     #[error("cannot {what}: {source}")]
-    Io { what: String, source: std::io::Error },
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
     #[error("database: {0}")]
     Database(String),
     #[error("{0}")]

@@ -27,7 +27,10 @@ fn main() -> ExitCode {
         Some(Command::User(UserCommand::Password(a))) => a.storage.log_format,
     };
     telemetry::init(log_format);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -45,23 +48,44 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
     match cli.command {
-        None => startup::serve(Config::from_serve_args(&cli.serve)).await.map(|()| ExitCode::SUCCESS),
-        Some(Command::Serve(args)) => startup::serve(Config::from_serve_args(&args)).await.map(|()| ExitCode::SUCCESS),
+        None => startup::serve(Config::from_serve_args(&cli.serve))
+            .await
+            .map(|()| ExitCode::SUCCESS),
+        Some(Command::Serve(args)) => startup::serve(Config::from_serve_args(&args))
+            .await
+            .map(|()| ExitCode::SUCCESS),
         Some(Command::Import(args)) => {
             if !args.dir.is_dir() {
-                return Err(ServerError::Invalid(format!("{} is not a folder", args.dir.display())));
+                return Err(ServerError::Invalid(format!(
+                    "{} is not a folder",
+                    args.dir.display()
+                )));
             }
-            let db = startup::open_database(&args.storage.data_dir, &args.storage.database_url()).await?;
+            let db = startup::open_database(&args.storage.data_dir, &args.storage.database_url())
+                .await?;
             let report = app::content::import_dir(&db, &args.dir).await?;
             println!("{}", report.summary());
             for e in &report.errors {
                 eprintln!("skipped {e}");
             }
-            Ok(if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+            Ok(if report.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            })
         }
         Some(Command::User(UserCommand::Add(args))) => {
-            let db = startup::open_database(&args.storage.data_dir, &args.storage.database_url()).await?;
-            let user = setup::check_new_user(&db, &args.email, &args.name, &args.org, &args.role, &args.job_title).await?;
+            let db = startup::open_database(&args.storage.data_dir, &args.storage.database_url())
+                .await?;
+            let user = setup::check_new_user(
+                &db,
+                &args.email,
+                &args.name,
+                &args.org,
+                &args.role,
+                &args.job_title,
+            )
+            .await?;
             let (password, generated) = setup::password_from_stdin(user.email())?;
             setup::add_user(&db, &user, &password).await?;
             println!("Added {} ({}).", user.email(), args.role.trim());
@@ -71,11 +95,15 @@ async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::User(UserCommand::Password(args))) => {
-            let db = startup::open_database(&args.storage.data_dir, &args.storage.database_url()).await?;
+            let db = startup::open_database(&args.storage.data_dir, &args.storage.database_url())
+                .await?;
             setup::check_user_exists(&db, &args.email).await?;
             let (password, generated) = setup::password_from_stdin(&args.email)?;
             setup::set_password(&db, &args.email, &password).await?;
-            println!("Password set for {}.", args.email.trim().to_ascii_lowercase());
+            println!(
+                "Password set for {}.",
+                args.email.trim().to_ascii_lowercase()
+            );
             if generated {
                 println!("Password: {password}\nThis password is shown only once.");
             }

@@ -22,7 +22,11 @@ pub async fn first_start(db: &Db, content_dir: &Path) -> Result<(), ServerError>
     if orgs::count(db).await? == 0 {
         if content_dir.is_dir() {
             let report = app::content::import_dir(db, content_dir).await?;
-            tracing::info!("first start: imported {}\n{}", content_dir.display(), report.summary());
+            tracing::info!(
+                "first start: imported {}\n{}",
+                content_dir.display(),
+                report.summary()
+            );
             for e in &report.errors {
                 tracing::warn!("skipped {e}");
             }
@@ -77,7 +81,14 @@ async fn create_first_admin(db: &Db, plain: &str) -> Result<(), ServerError> {
         job_title: "Trustshare administrator",
     };
     users::insert(&mut *tx, &fields, Some(&hash)).await?;
-    audit::record(&mut *tx, &Actor::system("first-start"), Action::UserCreated, FIRST_ADMIN_EMAIL, "first administrator").await?;
+    audit::record(
+        &mut *tx,
+        &Actor::system("first-start"),
+        Action::UserCreated,
+        FIRST_ADMIN_EMAIL,
+        "first administrator",
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -100,8 +111,16 @@ pub fn password_from_stdin(email: &str) -> Result<(String, bool), ServerError> {
             .lock()
             .take(4096)
             .read_to_string(&mut input)
-            .map_err(|source| ServerError::Io { what: "read the password from standard input".into(), source })?;
-        let line = input.lines().next().unwrap_or("").trim_end_matches('\r').to_owned();
+            .map_err(|source| ServerError::Io {
+                what: "read the password from standard input".into(),
+                source,
+            })?;
+        let line = input
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_end_matches('\r')
+            .to_owned();
         if !line.is_empty() {
             password::check_strength(&line, email).map_err(ServerError::Invalid)?;
             return Ok((line, false));
@@ -134,21 +153,35 @@ pub async fn check_new_user(
     role: &str,
     job_title: &str,
 ) -> Result<NewUser, ServerError> {
-    let email = app::users::validate_email(email).map_err(|m| ServerError::Invalid(format!("--email: {m}")))?;
-    let role = app::users::parse_role(role).map_err(|m| ServerError::Invalid(format!("--role: {m}")))?;
+    let email = app::users::validate_email(email)
+        .map_err(|m| ServerError::Invalid(format!("--email: {m}")))?;
+    let role =
+        app::users::parse_role(role).map_err(|m| ServerError::Invalid(format!("--role: {m}")))?;
     let name = name.trim();
     if name.is_empty() {
-        return Err(ServerError::Invalid("--name: enter the user's full name".into()));
+        return Err(ServerError::Invalid(
+            "--name: enter the user's full name".into(),
+        ));
     }
-    let org_id = orgs::id_by_slug(db.pool(), org_slug.trim()).await?.ok_or_else(|| {
-        ServerError::Invalid(format!("--org: no organisation with slug {org_slug:?} (see /orgs for the slugs)"))
-    })?;
+    let org_id = orgs::id_by_slug(db.pool(), org_slug.trim())
+        .await?
+        .ok_or_else(|| {
+            ServerError::Invalid(format!(
+                "--org: no organisation with slug {org_slug:?} (see /orgs for the slugs)"
+            ))
+        })?;
     if users::find_by_email(db.pool(), &email).await?.is_some() {
         return Err(ServerError::Invalid(format!(
             "--email: a user with email {email} already exists; use `trustshare user password --email {email}` to set a password"
         )));
     }
-    Ok(NewUser { email, name: name.to_owned(), org_id, role, job_title: job_title.trim().to_owned() })
+    Ok(NewUser {
+        email,
+        name: name.to_owned(),
+        org_id,
+        role,
+        job_title: job_title.trim().to_owned(),
+    })
 }
 
 /// `trustshare user add`, after [`check_new_user`].
@@ -163,7 +196,14 @@ pub async fn add_user(db: &Db, user: &NewUser, plain: &str) -> Result<(), Server
     };
     let mut tx = db.begin_write().await?;
     users::insert(&mut *tx, &fields, Some(&hash)).await?;
-    audit::record(&mut *tx, &Actor::system("command-line"), Action::UserCreated, &user.email, user.role.as_str()).await?;
+    audit::record(
+        &mut *tx,
+        &Actor::system("command-line"),
+        Action::UserCreated,
+        &user.email,
+        user.role.as_str(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -172,7 +212,10 @@ pub async fn add_user(db: &Db, user: &NewUser, plain: &str) -> Result<(), Server
 pub async fn check_user_exists(db: &Db, email: &str) -> Result<(), ServerError> {
     match users::find_by_email(db.pool(), email).await? {
         Some(_) => Ok(()),
-        None => Err(ServerError::Invalid(format!("--email: no user with email {:?}", email.trim()))),
+        None => Err(ServerError::Invalid(format!(
+            "--email: no user with email {:?}",
+            email.trim()
+        ))),
     }
 }
 
@@ -180,11 +223,20 @@ pub async fn check_user_exists(db: &Db, email: &str) -> Result<(), ServerError> 
 pub async fn set_password(db: &Db, email: &str, plain: &str) -> Result<(), ServerError> {
     let user = users::find_by_email(db.pool(), email)
         .await?
-        .ok_or_else(|| ServerError::Invalid(format!("--email: no user with email {:?}", email.trim())))?;
+        .ok_or_else(|| {
+            ServerError::Invalid(format!("--email: no user with email {:?}", email.trim()))
+        })?;
     let hash = hash(plain).await?;
     let mut tx = db.begin_write().await?;
     users::set_password_hash(&mut *tx, user.id, &hash).await?;
-    audit::record(&mut *tx, &Actor::system("command-line"), Action::PasswordSet, &user.email, "").await?;
+    audit::record(
+        &mut *tx,
+        &Actor::system("command-line"),
+        Action::PasswordSet,
+        &user.email,
+        "",
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -35,8 +35,12 @@ pub async fn open_database(data_dir: &std::path::Path, url: &str) -> Result<Db, 
             source,
         })?;
     }
-    let db = Db::connect(url).await.map_err(|e| ServerError::Database(format!("cannot open {}: {e}", redact(url))))?;
-    db.migrate().await.map_err(|e| ServerError::Database(format!("migration failed: {e}")))?;
+    let db = Db::connect(url)
+        .await
+        .map_err(|e| ServerError::Database(format!("cannot open {}: {e}", redact(url))))?;
+    db.migrate()
+        .await
+        .map_err(|e| ServerError::Database(format!("migration failed: {e}")))?;
     Ok(db)
 }
 
@@ -58,24 +62,37 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
 
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
-        .map_err(|source| ServerError::Io { what: format!("listen on {}", config.listen), source })?;
-    let addr = listener
-        .local_addr()
-        .map_err(|source| ServerError::Io { what: "read the listening address".into(), source })?;
+        .map_err(|source| ServerError::Io {
+            what: format!("listen on {}", config.listen),
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| ServerError::Io {
+        what: "read the listening address".into(),
+        source,
+    })?;
 
     let store = DbSessionStore::new(db.clone());
     let cleanup = tokio::spawn(delete_expired_sessions(store.clone()));
     let router = build_router(&config, db, addr, store);
 
-    let public = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let public = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
     // Scripts (and tests) read this line to find the port.
     println!("Trustshare listening on http://{addr} (public URL {public})");
     tracing::info!(%addr, "listening");
 
-    let result = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|source| ServerError::Io { what: "serve HTTP".into(), source });
+    let result = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|source| ServerError::Io {
+        what: "serve HTTP".into(),
+        source,
+    });
     cleanup.abort();
     result
 }
@@ -83,7 +100,8 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
 /// The whole HTTP surface: Leptos pages and server functions, static files, health check.
 pub fn build_router(config: &Config, db: Db, addr: SocketAddr, store: DbSessionStore) -> Router {
     let site_root = config.site_root.clone();
-    let hydrate = site_root.join("pkg/trustshare.js").exists() && site_root.join("pkg/trustshare_bg.wasm").exists();
+    let hydrate = site_root.join("pkg/trustshare.js").exists()
+        && site_root.join("pkg/trustshare_bg.wasm").exists();
     if !hydrate {
         tracing::info!(site_root = %site_root.display(), "no wasm bundle found: pages are served without scripts");
     }
@@ -97,7 +115,10 @@ pub fn build_router(config: &Config, db: Db, addr: SocketAddr, store: DbSessionS
         leptos_options: leptos_options.clone(),
         db: db.clone(),
         settings: Arc::new(Settings {
-            public_url: config.public_url.clone().unwrap_or_else(|| format!("http://{addr}")),
+            public_url: config
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{addr}")),
             session_absolute: config.session_absolute,
             hydrate,
             login_slowdown_after: 3,
@@ -138,13 +159,21 @@ pub fn build_router(config: &Config, db: Db, addr: SocketAddr, store: DbSessionS
                 if request.method() == Method::GET || request.method() == Method::HEAD {
                     not_found(request).await
                 } else {
-                    (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Not found").into_response()
+                    (
+                        StatusCode::NOT_FOUND,
+                        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                        "Not found",
+                    )
+                        .into_response()
                 }
             }
         })
         .with_state(state)
         .layer(sessions)
-        .layer(axum::middleware::from_fn_with_state(allowed, security::refuse_cross_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            allowed,
+            security::refuse_cross_origin,
+        ))
         .layer(axum::middleware::from_fn(security::security_headers))
         .layer(TraceLayer::new_for_http())
 }
@@ -158,7 +187,10 @@ fn origin_of(url: &str) -> String {
 }
 
 async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
-    match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(state.db.pool()).await {
+    match sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(state.db.pool())
+        .await
+    {
         Ok(_) => (StatusCode::OK, "ok").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
@@ -207,12 +239,21 @@ mod tests {
 
     #[test]
     fn database_passwords_are_hidden() {
-        assert_eq!(redact("postgres://postgres:secret@127.0.0.1/db"), "postgres://postgres:***@127.0.0.1/db");
-        assert_eq!(redact("sqlite://data/trustshare.db"), "sqlite://data/trustshare.db");
+        assert_eq!(
+            redact("postgres://postgres:secret@127.0.0.1/db"),
+            "postgres://postgres:***@127.0.0.1/db"
+        );
+        assert_eq!(
+            redact("sqlite://data/trustshare.db"),
+            "sqlite://data/trustshare.db"
+        );
     }
 
     #[test]
     fn origin_drops_the_path() {
-        assert_eq!(origin_of("https://ts.example.nhs.uk/base"), "https://ts.example.nhs.uk");
+        assert_eq!(
+            origin_of("https://ts.example.nhs.uk/base"),
+            "https://ts.example.nhs.uk"
+        );
     }
 }

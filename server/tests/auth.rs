@@ -27,20 +27,32 @@ async fn signing_in_sets_a_protected_session_cookie_and_shows_the_user() {
     let lower = cookie.to_ascii_lowercase();
     assert!(lower.contains("httponly"), "{cookie}");
     assert!(lower.contains("samesite=lax"), "{cookie}");
-    assert!(!lower.contains("secure"), "plain-http test server must not mark the cookie Secure: {cookie}");
+    assert!(
+        !lower.contains("secure"),
+        "plain-http test server must not mark the cookie Secure: {cookie}"
+    );
 
     let (status, home) = server.get(&client, "/").await;
     assert_eq!(status, 200);
-    assert!(home.contains("Isla Placeholder"), "signed-in name shown in the header");
+    assert!(
+        home.contains("Isla Placeholder"),
+        "signed-in name shown in the header"
+    );
     assert!(home.contains("Sign out"));
-    assert!(audit_actions(&server, READER).await.contains(&"sign-in".to_owned()));
+    assert!(audit_actions(&server, READER)
+        .await
+        .contains(&"sign-in".to_owned()));
 }
 
 #[tokio::test]
 async fn sign_in_returns_to_the_page_the_user_came_from_but_never_off_site() {
     let server = TestServer::start().await;
     server.set_password(READER, PASSWORD);
-    for (next, expected) in [("/orgs/nhs-fife", "/orgs/nhs-fife"), ("//evil.example/x", "/"), ("https://evil.example", "/")] {
+    for (next, expected) in [
+        ("/orgs/nhs-fife", "/orgs/nhs-fife"),
+        ("//evil.example/x", "/"),
+        ("https://evil.example", "/"),
+    ] {
         let client = server.client();
         let response = client
             .post(server.url("/api/sign-in"))
@@ -61,10 +73,15 @@ async fn wrong_password_and_unknown_email_get_the_same_answer_without_a_session(
 
     let wrong = server.sign_in(&client, READER, "not-the-password").await;
     assert_eq!(wrong.status(), 302);
-    assert!(session_cookie(&wrong).is_none(), "no session for a failed sign-in");
+    assert!(
+        session_cookie(&wrong).is_none(),
+        "no session for a failed sign-in"
+    );
     let wrong_location = location(&wrong);
 
-    let unknown = server.sign_in(&client, "nobody@nowhere.nhs.example", "not-the-password").await;
+    let unknown = server
+        .sign_in(&client, "nobody@nowhere.nhs.example", "not-the-password")
+        .await;
     assert!(session_cookie(&unknown).is_none());
     let unknown_location = location(&unknown);
 
@@ -77,14 +94,27 @@ async fn wrong_password_and_unknown_email_get_the_same_answer_without_a_session(
     assert_eq!(status, 200);
     assert!(page.contains("There is a problem"));
     assert!(page.contains("The email address or password is not correct"));
-    assert!(page.contains(r#"value="isla.placeholder@fife.nhs.example""#), "typed email kept");
-    assert!(!page.contains("not-the-password"), "the password is never echoed");
+    assert!(
+        page.contains(r#"value="isla.placeholder@fife.nhs.example""#),
+        "typed email kept"
+    );
+    assert!(
+        !page.contains("not-the-password"),
+        "the password is never echoed"
+    );
 
     let db = server.db().await;
-    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(db.pool()).await.unwrap();
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
     assert_eq!(sessions, 0);
-    assert!(audit_actions(&server, READER).await.contains(&"sign-in-failed".to_owned()));
-    assert!(audit_actions(&server, "nobody@nowhere.nhs.example").await.contains(&"sign-in-failed".to_owned()));
+    assert!(audit_actions(&server, READER)
+        .await
+        .contains(&"sign-in-failed".to_owned()));
+    assert!(audit_actions(&server, "nobody@nowhere.nhs.example")
+        .await
+        .contains(&"sign-in-failed".to_owned()));
 }
 
 #[tokio::test]
@@ -103,8 +133,10 @@ async fn session_id_changes_at_sign_in_and_the_old_one_stops_working() {
     let server = TestServer::start().await;
     server.set_password(READER, PASSWORD);
     let client = server.client();
-    let first = session_cookie(&server.sign_in(&client, READER, PASSWORD).await).expect("first cookie");
-    let second = session_cookie(&server.sign_in(&client, READER, PASSWORD).await).expect("second cookie");
+    let first =
+        session_cookie(&server.sign_in(&client, READER, PASSWORD).await).expect("first cookie");
+    let second =
+        session_cookie(&server.sign_in(&client, READER, PASSWORD).await).expect("second cookie");
     let id = |c: &str| c.split(';').next().unwrap_or_default().to_owned();
     assert_ne!(id(&first), id(&second), "session id cycled at sign-in");
 
@@ -131,17 +163,31 @@ async fn signing_out_deletes_the_session_record() {
     let cookie = session_cookie(&server.sign_in(&client, READER, PASSWORD).await).unwrap();
     let id = cookie.split(';').next().unwrap().to_owned();
 
-    let response = client.post(server.url("/api/sign-out")).send().await.unwrap();
+    let response = client
+        .post(server.url("/api/sign-out"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 302);
     let (_, home) = server.get(&client, "/").await;
     assert!(!home.contains("Isla Placeholder"));
 
     let db = server.db().await;
-    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(db.pool()).await.unwrap();
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
     assert_eq!(sessions, 0, "session record deleted");
-    let replay = reqwest::Client::new().get(server.url("/")).header("cookie", id).send().await.unwrap();
+    let replay = reqwest::Client::new()
+        .get(server.url("/"))
+        .header("cookie", id)
+        .send()
+        .await
+        .unwrap();
     assert!(!replay.text().await.unwrap().contains("Isla Placeholder"));
-    assert!(audit_actions(&server, READER).await.contains(&"sign-out".to_owned()));
+    assert!(audit_actions(&server, READER)
+        .await
+        .contains(&"sign-out".to_owned()));
 }
 
 #[tokio::test]
@@ -154,10 +200,17 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password() {
         assert!(location(&r).starts_with("/login"));
     }
     let r = server.sign_in(&client, READER, PASSWORD).await;
-    assert!(location(&r).starts_with("/login?"), "locked account refused: {}", location(&r));
+    assert!(
+        location(&r).starts_with("/login?"),
+        "locked account refused: {}",
+        location(&r)
+    );
     assert!(session_cookie(&r).is_none());
     let actions = audit_actions(&server, READER).await;
-    assert!(actions.contains(&"sign-in-locked".to_owned()), "{actions:?}");
+    assert!(
+        actions.contains(&"sign-in-locked".to_owned()),
+        "{actions:?}"
+    );
 
     // An administrator resetting the password unlocks the account.
     server.set_password(READER, PASSWORD);
@@ -168,7 +221,9 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password() {
 async fn first_start_creates_an_administrator_whose_password_is_printed_once() {
     let server = TestServer::start().await;
     assert_eq!(server.admin_password.len(), 20);
-    let client = server.signed_in("admin@trustshare.localhost", &server.admin_password).await;
+    let client = server
+        .signed_in("admin@trustshare.localhost", &server.admin_password)
+        .await;
     let (_, home) = server.get(&client, "/").await;
     assert!(home.contains("Portal administrator"));
 }
@@ -177,15 +232,42 @@ async fn first_start_creates_an_administrator_whose_password_is_printed_once() {
 async fn user_add_reads_the_password_from_stdin_or_generates_one() {
     let server = TestServer::start().await;
     let out = server.command(
-        &["user", "add", "--email", "New.Person@Fife.nhs.example", "--name", "New Person", "--org", "nhs-fife", "--role", "editor"],
+        &[
+            "user",
+            "add",
+            "--email",
+            "New.Person@Fife.nhs.example",
+            "--name",
+            "New Person",
+            "--org",
+            "nhs-fife",
+            "--role",
+            "editor",
+        ],
         Some(&format!("{PASSWORD}\n")),
     );
     assert_eq!(out.status, 0, "{}", out.stderr);
-    assert!(!out.stdout.contains("Password:"), "a piped password is not printed");
-    server.signed_in("new.person@fife.nhs.example", PASSWORD).await;
+    assert!(
+        !out.stdout.contains("Password:"),
+        "a piped password is not printed"
+    );
+    server
+        .signed_in("new.person@fife.nhs.example", PASSWORD)
+        .await;
 
     let out = server.command(
-        &["user", "add", "--email", "gen@fife.nhs.example", "--name", "Gen", "--org", "nhs-fife", "--role", "reader"],
+        &[
+            "user",
+            "add",
+            "--email",
+            "gen@fife.nhs.example",
+            "--name",
+            "Gen",
+            "--org",
+            "nhs-fife",
+            "--role",
+            "reader",
+        ],
         Some(""),
     );
     assert_eq!(out.status, 0, "{}", out.stderr);
@@ -202,10 +284,51 @@ async fn user_add_reads_the_password_from_stdin_or_generates_one() {
 async fn user_add_explains_bad_input() {
     let server = TestServer::start().await;
     let cases: [(&[&str], &str); 4] = [
-        (&["--email", "not-an-email", "--name", "A", "--org", "nhs-fife", "--role", "reader"], "--email"),
-        (&["--email", "a@b.nhs.example", "--name", "A", "--org", "no-such-org", "--role", "reader"], "--org"),
-        (&["--email", "a@b.nhs.example", "--name", "A", "--org", "nhs-fife", "--role", "owner"], "--role"),
-        (&["--email", READER, "--name", "A", "--org", "nhs-fife", "--role", "reader"], "already exists"),
+        (
+            &[
+                "--email",
+                "not-an-email",
+                "--name",
+                "A",
+                "--org",
+                "nhs-fife",
+                "--role",
+                "reader",
+            ],
+            "--email",
+        ),
+        (
+            &[
+                "--email",
+                "a@b.nhs.example",
+                "--name",
+                "A",
+                "--org",
+                "no-such-org",
+                "--role",
+                "reader",
+            ],
+            "--org",
+        ),
+        (
+            &[
+                "--email",
+                "a@b.nhs.example",
+                "--name",
+                "A",
+                "--org",
+                "nhs-fife",
+                "--role",
+                "owner",
+            ],
+            "--role",
+        ),
+        (
+            &[
+                "--email", READER, "--name", "A", "--org", "nhs-fife", "--role", "reader",
+            ],
+            "already exists",
+        ),
     ];
     for (args, expected) in cases {
         let mut full = vec!["user", "add"];
@@ -215,9 +338,24 @@ async fn user_add_explains_bad_input() {
         assert!(out.stderr.contains(expected), "{expected}: {}", out.stderr);
     }
     let out = server.command(
-        &["user", "add", "--email", "short@b.nhs.example", "--name", "A", "--org", "nhs-fife", "--role", "reader"],
+        &[
+            "user",
+            "add",
+            "--email",
+            "short@b.nhs.example",
+            "--name",
+            "A",
+            "--org",
+            "nhs-fife",
+            "--role",
+            "reader",
+        ],
         Some("short\n"),
     );
     assert_ne!(out.status, 0);
-    assert!(out.stderr.contains("at least 12 characters"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("at least 12 characters"),
+        "{}",
+        out.stderr
+    );
 }

@@ -13,17 +13,35 @@ async fn the_guide_list_shows_published_public_guides_with_filters() {
     assert!(page.contains("Best-practice guides"));
     assert!(page.contains("Fast user switching on shared A&amp;E workstations"));
     // Network and organisation-only guides are not listed for anonymous visitors.
-    assert!(!page.contains("Separating IT and OT"), "network guide hidden from anonymous");
-    assert!(page.contains(r#"<option value="single-sign-on""#), "tag facet offered");
-    assert!(page.contains(r#"aria-label="Pagination""#), "more than one page of guides");
+    assert!(
+        !page.contains("Separating IT and OT"),
+        "network guide hidden from anonymous"
+    );
+    assert!(
+        page.contains(r#"<option value="single-sign-on""#),
+        "tag facet offered"
+    );
+    assert!(
+        page.contains(r#"aria-label="Pagination""#),
+        "more than one page of guides"
+    );
 
     let (_, page) = server.get(&client, "/guides?tag=backup").await;
-    assert!(page.contains("Testing the backup policy") || page.contains("backup policy"), "tag filter keeps the backup guide");
-    assert!(!page.contains("Fast user switching on shared"), "tag filter removes others");
+    assert!(
+        page.contains("Testing the backup policy") || page.contains("backup policy"),
+        "tag filter keeps the backup guide"
+    );
+    assert!(
+        !page.contains("Fast user switching on shared"),
+        "tag filter removes others"
+    );
 
     let (_, page) = server.get(&client, "/guides?org=nhs-fife").await;
     assert!(page.contains("blueprint"), "Fife's blueprint listed");
-    assert!(!page.contains("Fast user switching on shared"), "Newcastle's guide filtered out");
+    assert!(
+        !page.contains("Fast user switching on shared"),
+        "Newcastle's guide filtered out"
+    );
 
     let (_, page) = server.get(&client, "/guides?q=switching").await;
     assert!(page.contains("Fast user switching on shared"));
@@ -50,35 +68,68 @@ async fn pages_of_the_list_do_not_overlap() {
     let (one, two) = (titles(&one), titles(&two));
     assert_eq!(one.len(), 10);
     assert!(!two.is_empty());
-    assert!(one.iter().all(|slug| !two.contains(slug)), "{one:?} / {two:?}");
+    assert!(
+        one.iter().all(|slug| !two.contains(slug)),
+        "{one:?} / {two:?}"
+    );
 }
 
 #[tokio::test]
 async fn a_guide_renders_markdown_with_anchors_contents_and_details() {
     let server = TestServer::start().await;
-    let (status, page) = server.get(&server.client(), "/guides/fast-user-switching-shared-ae-workstations").await;
+    let (status, page) = server
+        .get(
+            &server.client(),
+            "/guides/fast-user-switching-shared-ae-workstations",
+        )
+        .await;
     assert_eq!(status, 200);
-    assert!(page.contains("<title>Fast user switching on shared A&amp;E workstations – Trustshare</title>"), "page title, escaped");
-    assert!(page.contains(r#"<h2 id="sec-the-problem">"#), "heading anchor ids");
-    assert!(page.contains(r##"href="#sec-the-problem""##), "contents list links to headings");
+    assert!(
+        page.contains(
+            "<title>Fast user switching on shared A&amp;E workstations – Trustshare</title>"
+        ),
+        "page title, escaped"
+    );
+    assert!(
+        page.contains(r#"<h2 id="sec-the-problem">"#),
+        "heading anchor ids"
+    );
+    assert!(
+        page.contains(r##"href="#sec-the-problem""##),
+        "contents list links to headings"
+    );
     assert!(page.contains("<table>"), "tables rendered");
-    assert!(page.contains("The Newcastle upon Tyne Hospitals"), "organisation shown");
+    assert!(
+        page.contains("The Newcastle upon Tyne Hospitals"),
+        "organisation shown"
+    );
     assert!(page.contains("Review by"));
 }
 
 #[tokio::test]
 async fn overdue_guides_warn_readers() {
     let server = TestServer::start().await;
-    let (_, page) = server.get(&server.client(), "/guides/testing-the-backup-policy").await;
+    let (_, page) = server
+        .get(&server.client(), "/guides/testing-the-backup-policy")
+        .await;
     assert!(page.contains("overdue for review"));
-    let (_, page) = server.get(&server.client(), "/guides/fast-user-switching-shared-ae-workstations").await;
+    let (_, page) = server
+        .get(
+            &server.client(),
+            "/guides/fast-user-switching-shared-ae-workstations",
+        )
+        .await;
     assert!(!page.contains("overdue for review"));
 }
 
 #[tokio::test]
 async fn unknown_pages_answer_404_inside_the_site_layout() {
     let server = TestServer::start().await;
-    for path in ["/guides/no-such-guide", "/orgs/no-such-org", "/no/such/page"] {
+    for path in [
+        "/guides/no-such-guide",
+        "/orgs/no-such-org",
+        "/no/such/page",
+    ] {
         let (status, page) = server.get(&server.client(), path).await;
         assert_eq!(status, 404, "{path}");
         assert!(page.contains("Page not found"), "{path}");
@@ -91,8 +142,12 @@ async fn visibility_hides_guides_exactly_like_missing_ones() {
     let server = TestServer::start().await;
     server.set_password("isla.placeholder@fife.nhs.example", PASSWORD);
     server.set_password("duncan.trialford@tayside.nhs.example", PASSWORD);
-    let fife = server.signed_in("isla.placeholder@fife.nhs.example", PASSWORD).await;
-    let tayside = server.signed_in("duncan.trialford@tayside.nhs.example", PASSWORD).await;
+    let fife = server
+        .signed_in("isla.placeholder@fife.nhs.example", PASSWORD)
+        .await;
+    let tayside = server
+        .signed_in("duncan.trialford@tayside.nhs.example", PASSWORD)
+        .await;
     let anonymous = server.client();
 
     // Fife's organisation-only guide.
@@ -131,14 +186,24 @@ async fn organisation_pages_list_nations_guides_and_people_for_members_only() {
     assert!(page.contains("S08000029"));
     assert!(page.contains("Health board"));
     assert!(page.contains("pilot-board-sso-smart-card-blueprint"));
-    assert!(!page.contains("Morag Testwell"), "people hidden from anonymous visitors");
+    assert!(
+        !page.contains("Morag Testwell"),
+        "people hidden from anonymous visitors"
+    );
 
     server.set_password("isla.placeholder@fife.nhs.example", PASSWORD);
-    let member = server.signed_in("isla.placeholder@fife.nhs.example", PASSWORD).await;
+    let member = server
+        .signed_in("isla.placeholder@fife.nhs.example", PASSWORD)
+        .await;
     let (_, page) = server.get(&member, "/orgs/nhs-fife").await;
-    assert!(page.contains("Morag Testwell"), "people shown to signed-in members");
+    assert!(
+        page.contains("Morag Testwell"),
+        "people shown to signed-in members"
+    );
 
-    let (_, page) = server.get(&server.client(), "/orgs/nhs-scotland-national-services").await;
+    let (_, page) = server
+        .get(&server.client(), "/orgs/nhs-scotland-national-services")
+        .await;
     assert!(page.contains("Member organisations") && page.contains("/orgs/nhs-fife"));
 }
 
@@ -148,7 +213,10 @@ async fn home_page_explains_the_portal_and_lists_recent_guides() {
     let (status, page) = server.get(&server.client(), "/").await;
     assert_eq!(status, 200);
     assert!(page.contains("Recently updated guides"));
-    assert!(page.contains(r#"action="/guides""#), "search box submits to the guide list");
+    assert!(
+        page.contains(r#"action="/guides""#),
+        "search box submits to the guide list"
+    );
     assert!(page.contains(r#"href="/guides/"#));
 }
 
@@ -164,6 +232,9 @@ async fn a_hostile_title_cannot_break_out_of_the_page_title() {
     let server = TestServer::start_with_content(content.0.clone()).await;
     let (status, page) = server.get(&server.client(), "/guides/evil-title").await;
     assert_eq!(status, 200);
-    assert!(!page.contains("<script>alert(1)"), "title escaped everywhere");
+    assert!(
+        !page.contains("<script>alert(1)"),
+        "title escaped everywhere"
+    );
     assert!(page.contains("&lt;/title&gt;&lt;script&gt;"));
 }

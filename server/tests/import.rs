@@ -6,7 +6,10 @@ use common::{content_tree, repo_root, TestServer};
 
 async fn count(server: &TestServer, sql: &str) -> i64 {
     let db = server.db().await;
-    sqlx::query_scalar::<_, i64>(sql).fetch_one(db.pool()).await.unwrap()
+    sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -24,7 +27,11 @@ async fn importing_the_same_folder_twice_changes_nothing() {
     let content = repo_root().join("content");
     let out = server.command(&["import", content.to_str().unwrap()], None);
     assert_eq!(out.status, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("guides: 0 created, 0 updated"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("guides: 0 created, 0 updated"),
+        "{}",
+        out.stdout
+    );
     let after = (
         count(&server, "SELECT COUNT(*) FROM organisations").await,
         count(&server, "SELECT COUNT(*) FROM users").await,
@@ -35,7 +42,8 @@ async fn importing_the_same_folder_twice_changes_nothing() {
     assert_eq!(before, after);
 }
 
-const ORG: &str = "---\nname: Test Board\ncode: T1\nnation: scotland\nkind: health-board\n---\nA test board.\n";
+const ORG: &str =
+    "---\nname: Test Board\ncode: T1\nnation: scotland\nkind: health-board\n---\nA test board.\n";
 
 fn guide(title: &str, extra: &str) -> String {
     format!("---\ntitle: {title}\norganisation: test-board\nvisibility: public\ntags: [testing]\n{extra}---\n## Section\n\nBody text.\n")
@@ -44,7 +52,10 @@ fn guide(title: &str, extra: &str) -> String {
 #[tokio::test]
 async fn a_changed_file_updates_the_same_guide_and_logs_the_change() {
     let server = TestServer::start().await;
-    let dir = content_tree(&[("organisations/test-board.md", ORG), ("guides/my-guide.md", &guide("First title", ""))]);
+    let dir = content_tree(&[
+        ("organisations/test-board.md", ORG),
+        ("guides/my-guide.md", &guide("First title", "")),
+    ]);
     let out = server.command(&["import", dir.0.to_str().unwrap()], None);
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert!(out.stdout.contains("guides: 1 created"), "{}", out.stdout);
@@ -52,9 +63,24 @@ async fn a_changed_file_updates_the_same_guide_and_logs_the_change() {
 
     std::fs::write(dir.0.join("guides/my-guide.md"), guide("Second title", "")).unwrap();
     let out = server.command(&["import", dir.0.to_str().unwrap()], None);
-    assert!(out.stdout.contains("guides: 0 created, 1 updated"), "{}", out.stdout);
-    assert_eq!(count(&server, "SELECT COUNT(*) FROM documents WHERE slug = 'my-guide'").await, 1);
-    assert_eq!(count(&server, "SELECT COUNT(*) FROM change_log").await, changes + 1, "one change-log entry per change");
+    assert!(
+        out.stdout.contains("guides: 0 created, 1 updated"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        count(
+            &server,
+            "SELECT COUNT(*) FROM documents WHERE slug = 'my-guide'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(&server, "SELECT COUNT(*) FROM change_log").await,
+        changes + 1,
+        "one change-log entry per change"
+    );
     let (_, page) = server.get(&server.client(), "/guides/my-guide").await;
     assert!(page.contains("Second title"));
 }
@@ -64,21 +90,43 @@ async fn bad_files_are_reported_with_path_line_and_field_and_skipped() {
     let server = TestServer::start().await;
     let dir = content_tree(&[
         ("organisations/test-board.md", ORG),
-        ("organisations/bad-nation.md", "---\nname: Bad\ncode: B1\nnation: atlantis\nkind: trust\n---\n"),
+        (
+            "organisations/bad-nation.md",
+            "---\nname: Bad\ncode: B1\nnation: atlantis\nkind: trust\n---\n",
+        ),
         ("guides/good-one.md", &guide("A good guide", "")),
-        ("guides/bad-visibility.md", &guide("Bad visibility", "owner: nobody@nowhere.example\n")),
-        ("guides/bad-yaml.md", "---\ntitle: [unclosed\norganisation: test-board\n---\nBody\n"),
-        ("guides/bad-date.md", &guide("Bad date", "review_by: 2027-02-30\n")),
+        (
+            "guides/bad-visibility.md",
+            &guide("Bad visibility", "owner: nobody@nowhere.example\n"),
+        ),
+        (
+            "guides/bad-yaml.md",
+            "---\ntitle: [unclosed\norganisation: test-board\n---\nBody\n",
+        ),
+        (
+            "guides/bad-date.md",
+            &guide("Bad date", "review_by: 2027-02-30\n"),
+        ),
         ("guides/no-front-matter.md", "Just text\n"),
-        ("guides/unknown-field.md", &guide("Unknown field", "colour: blue\n")),
+        (
+            "guides/unknown-field.md",
+            &guide("Unknown field", "colour: blue\n"),
+        ),
         ("guides/Bad_Name.md", &guide("Bad name", "")),
     ]);
     let out = server.command(&["import", dir.0.to_str().unwrap()], None);
-    assert_eq!(out.status, 2, "exit status 2 when files were skipped: {}", out.stderr);
+    assert_eq!(
+        out.status, 2,
+        "exit status 2 when files were skipped: {}",
+        out.stderr
+    );
     let err = out.stderr;
     let expect = [
         ("bad-nation.md:4: field `nation`", "atlantis"),
-        ("bad-visibility.md:6: field `owner`", "nobody@nowhere.example"),
+        (
+            "bad-visibility.md:6: field `owner`",
+            "nobody@nowhere.example",
+        ),
         ("bad-yaml.md:2", ""),
         ("bad-date.md:6: field `review_by`", "2027-02-30"),
         ("no-front-matter.md:1", "must start with a line `---`"),
@@ -86,13 +134,38 @@ async fn bad_files_are_reported_with_path_line_and_field_and_skipped() {
         ("Bad_Name.md", "not a valid slug"),
     ];
     for (location, detail) in expect {
-        let line = err.lines().find(|l| l.contains(location)).unwrap_or_else(|| panic!("no report for {location} in:\n{err}"));
+        let line = err
+            .lines()
+            .find(|l| l.contains(location))
+            .unwrap_or_else(|| panic!("no report for {location} in:\n{err}"));
         assert!(line.contains(detail), "{line}");
     }
     assert!(out.stdout.contains("guides: 1 created"), "{}", out.stdout);
-    assert_eq!(count(&server, "SELECT COUNT(*) FROM documents WHERE slug = 'good-one'").await, 1);
-    assert_eq!(count(&server, "SELECT COUNT(*) FROM documents WHERE slug LIKE 'bad-%'").await, 0, "nothing half-written");
-    assert_eq!(count(&server, "SELECT COUNT(*) FROM organisations WHERE slug = 'bad-nation'").await, 0);
+    assert_eq!(
+        count(
+            &server,
+            "SELECT COUNT(*) FROM documents WHERE slug = 'good-one'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &server,
+            "SELECT COUNT(*) FROM documents WHERE slug LIKE 'bad-%'"
+        )
+        .await,
+        0,
+        "nothing half-written"
+    );
+    assert_eq!(
+        count(
+            &server,
+            "SELECT COUNT(*) FROM organisations WHERE slug = 'bad-nation'"
+        )
+        .await,
+        0
+    );
     assert_eq!(
         count(&server, "SELECT COUNT(*) FROM document_tags WHERE document_id NOT IN (SELECT id FROM documents)").await,
         0
@@ -102,9 +175,21 @@ async fn bad_files_are_reported_with_path_line_and_field_and_skipped() {
 #[tokio::test]
 async fn a_bad_file_never_changes_what_was_stored_before() {
     let server = TestServer::start().await;
-    let dir = content_tree(&[("organisations/test-board.md", ORG), ("guides/kept.md", &guide("Kept title", ""))]);
-    assert_eq!(server.command(&["import", dir.0.to_str().unwrap()], None).status, 0);
-    std::fs::write(dir.0.join("guides/kept.md"), guide("Changed title", "visibility: everyone\n").replace("visibility: public\n", "")).unwrap();
+    let dir = content_tree(&[
+        ("organisations/test-board.md", ORG),
+        ("guides/kept.md", &guide("Kept title", "")),
+    ]);
+    assert_eq!(
+        server
+            .command(&["import", dir.0.to_str().unwrap()], None)
+            .status,
+        0
+    );
+    std::fs::write(
+        dir.0.join("guides/kept.md"),
+        guide("Changed title", "visibility: everyone\n").replace("visibility: public\n", ""),
+    )
+    .unwrap();
     let out = server.command(&["import", dir.0.to_str().unwrap()], None);
     assert_eq!(out.status, 2);
     assert!(out.stderr.contains("field `visibility`"), "{}", out.stderr);
@@ -116,8 +201,14 @@ async fn a_bad_file_never_changes_what_was_stored_before() {
 async fn organisations_may_name_parents_that_come_later_in_the_folder() {
     let server = TestServer::start().await;
     let dir = content_tree(&[
-        ("organisations/a-child.md", "---\nname: Child\ncode: C\nnation: wales\nkind: trust\nparent: z-parent\n---\n"),
-        ("organisations/z-parent.md", "---\nname: Parent\ncode: P\nnation: wales\nkind: national-body\n---\n"),
+        (
+            "organisations/a-child.md",
+            "---\nname: Child\ncode: C\nnation: wales\nkind: trust\nparent: z-parent\n---\n",
+        ),
+        (
+            "organisations/z-parent.md",
+            "---\nname: Parent\ncode: P\nnation: wales\nkind: national-body\n---\n",
+        ),
     ]);
     let out = server.command(&["import", dir.0.to_str().unwrap()], None);
     assert_eq!(out.status, 0, "{}", out.stderr);

@@ -9,11 +9,45 @@ mod common;
 use common::{content_tree, TestServer};
 
 const FORBIDDEN_TAGS: &[&str] = &[
-    "script", "iframe", "object", "embed", "style", "svg", "math", "form", "base", "meta", "link", "frame", "frameset",
-    "applet", "template", "textarea", "select", "button", "video", "audio", "source", "marquee", "noscript", "xmp",
-    "plaintext", "isindex",
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "style",
+    "svg",
+    "math",
+    "form",
+    "base",
+    "meta",
+    "link",
+    "frame",
+    "frameset",
+    "applet",
+    "template",
+    "textarea",
+    "select",
+    "button",
+    "video",
+    "audio",
+    "source",
+    "marquee",
+    "noscript",
+    "xmp",
+    "plaintext",
+    "isindex",
 ];
-const URL_ATTRIBUTES: &[&str] = &["href", "src", "srcset", "action", "formaction", "xlink:href", "background", "poster", "data", "cite"];
+const URL_ATTRIBUTES: &[&str] = &[
+    "href",
+    "src",
+    "srcset",
+    "action",
+    "formaction",
+    "xlink:href",
+    "background",
+    "poster",
+    "data",
+    "cite",
+];
 
 fn cases() -> Vec<(String, String)> {
     let text = include_str!("fixtures/hostile_markdown.txt");
@@ -31,7 +65,10 @@ fn cases() -> Vec<(String, String)> {
         }
     }
     cases.extend(current);
-    cases.into_iter().map(|(n, b)| (n, b.trim_end_matches('\n').to_owned())).collect()
+    cases
+        .into_iter()
+        .map(|(n, b)| (n, b.trim_end_matches('\n').to_owned()))
+        .collect()
 }
 
 /// Decodes the entities ammonia's serializer writes, and numeric ones.
@@ -49,7 +86,9 @@ fn decode_entities(value: &str) -> String {
             "lt" => Some('<'),
             "gt" => Some('>'),
             "nbsp" => Some('\u{a0}'),
-            e if e.starts_with("#x") || e.starts_with("#X") => u32::from_str_radix(&e[2..], 16).ok().and_then(char::from_u32),
+            e if e.starts_with("#x") || e.starts_with("#X") => u32::from_str_radix(&e[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
             e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
             _ => None,
         };
@@ -71,7 +110,10 @@ fn decode_entities(value: &str) -> String {
 /// The scheme a browser would see: ASCII tab and newline removed everywhere, control
 /// characters and spaces trimmed at the ends, lower-cased.
 fn url_scheme(value: &str) -> Option<String> {
-    let cleaned: String = decode_entities(value).chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    let cleaned: String = decode_entities(value)
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
     let cleaned = cleaned.trim_matches(|c: char| c.is_ascii_control() || c == ' ');
     let colon = cleaned.find(':')?;
     let scheme = &cleaned[..colon];
@@ -94,7 +136,9 @@ fn start_tags(html: &str) -> Vec<Tag> {
         if i >= bytes.len() || !bytes[i].is_ascii_alphabetic() {
             continue;
         }
-        let name_end = html[i..].find(|c: char| c.is_whitespace() || c == '>' || c == '/').map_or(html.len(), |e| i + e);
+        let name_end = html[i..]
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .map_or(html.len(), |e| i + e);
         let name = html[i..name_end].to_ascii_lowercase();
         let mut attributes = Vec::new();
         let mut j = name_end;
@@ -105,13 +149,20 @@ fn start_tags(html: &str) -> Vec<Tag> {
             if j >= bytes.len() || bytes[j] == b'>' || bytes[j] == b'/' {
                 break;
             }
-            let attr_end = html[j..].find(|c: char| c == '=' || c.is_whitespace() || c == '>').map_or(html.len(), |e| j + e);
+            let attr_end = html[j..]
+                .find(|c: char| c == '=' || c.is_whitespace() || c == '>')
+                .map_or(html.len(), |e| j + e);
             let attr = html[j..attr_end].to_ascii_lowercase();
             j = attr_end;
             let mut value = String::new();
             if j < bytes.len() && bytes[j] == b'=' {
                 j += 1;
-                assert_eq!(bytes.get(j), Some(&b'"'), "canonical HTML quotes attribute values: {}", &html[j.saturating_sub(40)..]);
+                assert_eq!(
+                    bytes.get(j),
+                    Some(&b'"'),
+                    "canonical HTML quotes attribute values: {}",
+                    &html[j.saturating_sub(40)..]
+                );
                 let close = html[j + 1..].find('"').map_or(html.len(), |e| j + 1 + e);
                 value = html[j + 1..close].to_owned();
                 j = close + 1;
@@ -126,8 +177,11 @@ fn start_tags(html: &str) -> Vec<Tag> {
 
 /// The sanitised body of a guide page.
 fn prose(page: &str) -> &str {
-    let start = page.find(r#"<div class="ts-prose">"#).expect("prose block") + r#"<div class="ts-prose">"#.len();
-    let end = page[start..].find("</article>").map_or(page.len(), |e| start + e);
+    let start = page.find(r#"<div class="ts-prose">"#).expect("prose block")
+        + r#"<div class="ts-prose">"#.len();
+    let end = page[start..]
+        .find("</article>")
+        .map_or(page.len(), |e| start + e);
     &page[start..end]
 }
 
@@ -138,7 +192,11 @@ fn problems(html: &str) -> Vec<String> {
             found.push(format!("<{}> element", tag.name));
         }
         if tag.name == "input" {
-            let ty = tag.attributes.iter().find(|(a, _)| a == "type").map(|(_, v)| v.as_str());
+            let ty = tag
+                .attributes
+                .iter()
+                .find(|(a, _)| a == "type")
+                .map(|(_, v)| v.as_str());
             if ty != Some("checkbox") || !tag.attributes.iter().any(|(a, _)| a == "disabled") {
                 found.push(format!("active input {:?}", tag.attributes));
             }
@@ -150,13 +208,22 @@ fn problems(html: &str) -> Vec<String> {
             if attr == "style" {
                 found.push(format!("style attribute on <{}>", tag.name));
             }
-            if attr == "id" && !(value.starts_with("sec-") || value.starts_with("fn-") || value.starts_with("fnref-")) {
+            if attr == "id"
+                && !(value.starts_with("sec-")
+                    || value.starts_with("fn-")
+                    || value.starts_with("fnref-"))
+            {
                 found.push(format!("author id {value:?}"));
             }
             if URL_ATTRIBUTES.contains(&attr.as_str()) {
                 for candidate in value.split(',') {
-                    if let Some(scheme) = url_scheme(candidate.trim_start_matches([' ', '\t', '\n', '\r'])) {
-                        if matches!(scheme.as_str(), "javascript" | "vbscript" | "data" | "livescript" | "mocha") {
+                    if let Some(scheme) =
+                        url_scheme(candidate.trim_start_matches([' ', '\t', '\n', '\r']))
+                    {
+                        if matches!(
+                            scheme.as_str(),
+                            "javascript" | "vbscript" | "data" | "livescript" | "mocha"
+                        ) {
                             found.push(format!("{attr}={value:?} on <{}>", tag.name));
                         }
                     }
@@ -171,7 +238,13 @@ fn problems(html: &str) -> Vec<String> {
 fn the_fixture_corpus_is_large_enough() {
     let cases = cases();
     assert!(cases.len() >= 50, "{} cases", cases.len());
-    assert!(cases.iter().filter(|(n, _)| !n.starts_with("benign-")).count() >= 50);
+    assert!(
+        cases
+            .iter()
+            .filter(|(n, _)| !n.starts_with("benign-"))
+            .count()
+            >= 50
+    );
 }
 
 #[test]
@@ -180,7 +253,10 @@ fn the_checker_itself_catches_what_it_looks_for() {
     assert!(!problems(r#"<img src="x" onerror="alert(1)">"#).is_empty());
     assert!(!problems(r#"<a href="  JaVa&#x09;ScRiPt:alert(1)">x</a>"#).is_empty());
     assert!(!problems(r#"<svg></svg>"#).is_empty());
-    assert!(problems(r#"<p><a href="https://example.nhs.uk" rel="noopener noreferrer">ok</a></p>"#).is_empty());
+    assert!(problems(
+        r#"<p><a href="https://example.nhs.uk" rel="noopener noreferrer">ok</a></p>"#
+    )
+    .is_empty());
 }
 
 #[tokio::test]
@@ -200,7 +276,10 @@ async fn hostile_markdown_is_neutralised_on_guide_pages() {
         ));
         slugs.push((slug, name.clone()));
     }
-    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
     let dir = content_tree(&refs);
     let server = TestServer::start_with_content(dir.0.clone()).await;
     let client = server.client();
@@ -221,10 +300,17 @@ async fn hostile_markdown_is_neutralised_on_guide_pages() {
         }
         if name.starts_with("benign-") {
             benign_checked += 1;
-            assert!(!html.trim().is_empty(), "{name}: legitimate Markdown survives");
+            assert!(
+                !html.trim().is_empty(),
+                "{name}: legitimate Markdown survives"
+            );
         }
     }
-    assert!(failures.is_empty(), "active content survived:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "active content survived:\n{}",
+        failures.join("\n")
+    );
     assert!(benign_checked > 0);
     let rendered = slugs.len();
     assert!(rendered >= 50, "only {rendered} cases rendered");
@@ -235,7 +321,13 @@ fn legitimate_markdown_keeps_its_structure() {
     let r = app::markdown::render("## Plan\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\nNote[^1].\n\n[^1]: Source.\n\n[NHS](https://www.nhs.uk)\n");
     assert!(r.html.contains(r#"<h2 id="sec-plan">"#));
     assert!(r.html.contains("<table>"));
-    assert!(r.html.contains(r#"<input type="checkbox" checked="" disabled="">"#) || r.html.contains("checkbox"), "{}", r.html);
+    assert!(
+        r.html
+            .contains(r#"<input type="checkbox" checked="" disabled="">"#)
+            || r.html.contains("checkbox"),
+        "{}",
+        r.html
+    );
     assert!(r.html.contains(r#"href="https://www.nhs.uk""#));
     assert!(problems(&r.html).is_empty(), "{:?}", problems(&r.html));
 }

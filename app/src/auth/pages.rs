@@ -51,20 +51,33 @@ fn SignInForm(email: String, next: String, codes: Vec<String>) -> impl IntoView 
     let mut password_error = None;
     if has(login_errors::INVALID) {
         let m = "Enter a correct email address and password. After several failed attempts an account is locked for 15 minutes.".to_owned();
-        errors.push(FieldError { field: "email", message: m.clone() });
+        errors.push(FieldError {
+            field: "email",
+            message: m.clone(),
+        });
         email_error = Some("The email address or password is not correct".to_owned());
     }
     if has(login_errors::MISSING_EMAIL) {
         let m = "Enter your email address".to_owned();
-        errors.push(FieldError { field: "email", message: m.clone() });
+        errors.push(FieldError {
+            field: "email",
+            message: m.clone(),
+        });
         email_error = Some(m);
     }
     if has(login_errors::MISSING_PASSWORD) {
         let m = "Enter your password".to_owned();
-        errors.push(FieldError { field: "password", message: m.clone() });
+        errors.push(FieldError {
+            field: "password",
+            message: m.clone(),
+        });
         password_error = Some(m);
     }
-    let title = if errors.is_empty() { "Sign in" } else { "Error: Sign in" };
+    let title = if errors.is_empty() {
+        "Sign in"
+    } else {
+        "Error: Sign in"
+    };
     view! {
         <Title text=title/>
         <div class="nhsuk-grid-row">

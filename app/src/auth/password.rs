@@ -11,7 +11,9 @@ pub const MIN_LENGTH: usize = 12;
 /// Hashes a password with argon2id and a random salt (PHC string format).
 pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
-    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
 }
 
 /// Checks a password against a stored hash; a malformed hash never matches.
@@ -28,7 +30,8 @@ pub fn verify(password: &str, stored: &str) -> bool {
 pub fn verify_against_nothing(password: &str) {
     use std::sync::OnceLock;
     static DUMMY: OnceLock<String> = OnceLock::new();
-    let dummy = DUMMY.get_or_init(|| hash("not a real password, only for timing").unwrap_or_default());
+    let dummy =
+        DUMMY.get_or_init(|| hash("not a real password, only for timing").unwrap_or_default());
     let _ = verify(password, dummy);
 }
 
@@ -44,7 +47,9 @@ pub fn generate() -> String {
 /// Refuses passwords that are too short or obviously weak, saying why.
 pub fn check_strength(password: &str, email: &str) -> Result<(), String> {
     if password.chars().count() < MIN_LENGTH {
-        return Err(format!("The password must be at least {MIN_LENGTH} characters long"));
+        return Err(format!(
+            "The password must be at least {MIN_LENGTH} characters long"
+        ));
     }
     if password.chars().all(|c| Some(c) == password.chars().next()) {
         return Err("The password must not be one character repeated".into());
@@ -79,7 +84,9 @@ mod tests {
 
     #[test]
     fn weak_passwords_are_refused_with_a_reason() {
-        assert!(check_strength("short", "a@b.c").unwrap_err().contains("12 characters"));
+        assert!(check_strength("short", "a@b.c")
+            .unwrap_err()
+            .contains("12 characters"));
         assert!(check_strength("aaaaaaaaaaaaaaaa", "a@b.c").is_err());
         assert!(check_strength("morag.testwell-2026", "morag.testwell@x.y").is_err());
     }

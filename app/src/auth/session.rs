@@ -71,7 +71,10 @@ pub async fn current_user() -> AppResult<Option<CurrentUser>> {
 /// Starts a signed-in session under a fresh id, so an id planted before sign-in is worthless.
 pub async fn start(session: &Session, user_id: i64) -> AppResult<()> {
     session.cycle_id().await.map_err(session_error)?;
-    session.insert(USER_ID, user_id).await.map_err(session_error)?;
+    session
+        .insert(USER_ID, user_id)
+        .await
+        .map_err(session_error)?;
     session
         .insert(SIGNED_IN_AT, unix_now())
         .await

@@ -82,7 +82,14 @@ pub async fn attempt(
 
     let Some(user) = users::find_by_email(state.db.pool(), &email).await? else {
         spend_hashing_effort(password.to_owned(), None).await;
-        audit::record(state.db.pool(), &actor(None), Action::SignInFailed, &email, "unknown account").await?;
+        audit::record(
+            state.db.pool(),
+            &actor(None),
+            Action::SignInFailed,
+            &email,
+            "unknown account",
+        )
+        .await?;
         return Ok(Outcome::Refused);
     };
 
@@ -94,7 +101,14 @@ pub async fn attempt(
         .is_some_and(|until| until > now);
     if locked {
         spend_hashing_effort(password.to_owned(), None).await;
-        audit::record(state.db.pool(), &actor(Some(&user)), Action::SignInLocked, &email, "account locked").await?;
+        audit::record(
+            state.db.pool(),
+            &actor(Some(&user)),
+            Action::SignInLocked,
+            &email,
+            "account locked",
+        )
+        .await?;
         return Ok(Outcome::Refused);
     }
 
@@ -108,18 +122,36 @@ pub async fn attempt(
     }
 
     // A lock that has expired starts the count again.
-    let previous = if user.locked_until.is_some() { 0 } else { user.failed_logins };
+    let previous = if user.locked_until.is_some() {
+        0
+    } else {
+        user.failed_logins
+    };
     let failures = previous + 1;
     let lock = (failures >= settings.login_lock_after)
         .then(|| db::format_timestamp(now + settings.login_lock_for));
     let mut tx = state.db.begin_write().await?;
-    users::record_failed_login(&mut *tx, user.id, if lock.is_some() { 0 } else { failures }, lock.as_deref())
-        .await?;
+    users::record_failed_login(
+        &mut *tx,
+        user.id,
+        if lock.is_some() { 0 } else { failures },
+        lock.as_deref(),
+    )
+    .await?;
     let detail = match &lock {
-        Some(until) => format!("wrong password; {failures} consecutive failures; locked until {until}"),
+        Some(until) => {
+            format!("wrong password; {failures} consecutive failures; locked until {until}")
+        }
         None => format!("wrong password; {failures} consecutive failures"),
     };
-    audit::record(&mut *tx, &actor(Some(&user)), Action::SignInFailed, &email, &detail).await?;
+    audit::record(
+        &mut *tx,
+        &actor(Some(&user)),
+        Action::SignInFailed,
+        &email,
+        &detail,
+    )
+    .await?;
     tx.commit().await?;
 
     if failures > settings.login_slowdown_after {

@@ -18,7 +18,11 @@ pub fn Header(user: Option<CurrentUser>) -> impl IntoView {
     let path = location.pathname.get_untracked();
     let nav_path = path.clone();
     let nav_item = move |href: &'static str, text: &'static str| {
-        let current = if href == "/" { nav_path == "/" } else { nav_path == href || nav_path.starts_with(&format!("{href}/")) };
+        let current = if href == "/" {
+            nav_path == "/"
+        } else {
+            nav_path == href || nav_path.starts_with(&format!("{href}/"))
+        };
         let class = if current {
             "nhsuk-header__navigation-item nhsuk-header__navigation-item--current"
         } else {
@@ -36,7 +40,11 @@ pub fn Header(user: Option<CurrentUser>) -> impl IntoView {
             </li>
         }
     };
-    let sign_in_href = if path == "/login" { "/login".to_owned() } else { format!("/login?next={}", encode(&path)) };
+    let sign_in_href = if path == "/login" {
+        "/login".to_owned()
+    } else {
+        format!("/login?next={}", encode(&path))
+    };
     view! {
         <header class="nhsuk-header" role="banner">
             <div class="nhsuk-header__container nhsuk-width-container">
@@ -124,7 +132,9 @@ pub fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

@@ -11,7 +11,10 @@ pub struct Crumb {
 
 impl Crumb {
     pub fn new(href: impl Into<String>, text: impl Into<String>) -> Self {
-        Self { href: href.into(), text: text.into() }
+        Self {
+            href: href.into(),
+            text: text.into(),
+        }
     }
 }
 
@@ -141,7 +144,7 @@ pub struct FieldError {
 pub fn ErrorSummary(errors: Vec<FieldError>) -> impl IntoView {
     (!errors.is_empty()).then(|| {
         view! {
-            <div class="nhsuk-error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1">
+            <div class="nhsuk-error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1" autofocus>
                 <h2 class="nhsuk-error-summary__title" id="error-summary-title">"There is a problem"</h2>
                 <div class="nhsuk-error-summary__body">
                     <ul class="nhsuk-list nhsuk-error-summary__list">
@@ -180,8 +183,16 @@ pub fn TextField(
         }
         (!ids.is_empty()).then(|| ids.join(" "))
     };
-    let group_class = if error.is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" };
-    let input_class = if error.is_some() { "nhsuk-input nhsuk-input--error" } else { "nhsuk-input" };
+    let group_class = if error.is_some() {
+        "nhsuk-form-group nhsuk-form-group--error"
+    } else {
+        "nhsuk-form-group"
+    };
+    let input_class = if error.is_some() {
+        "nhsuk-input nhsuk-input--error"
+    } else {
+        "nhsuk-input"
+    };
     view! {
         <div class=group_class>
             <label class="nhsuk-label" for=id>{label}</label>

@@ -18,7 +18,9 @@ impl FrontMatter<'_> {
     pub fn line_of(&self, field: &str) -> Option<usize> {
         self.yaml.lines().enumerate().find_map(|(i, line)| {
             let rest = line.strip_prefix(field)?;
-            rest.trim_start().starts_with(':').then_some(i + self.yaml_first_line)
+            rest.trim_start()
+                .starts_with(':')
+                .then_some(i + self.yaml_first_line)
         })
     }
 }
@@ -28,7 +30,10 @@ pub fn split_front_matter(text: &str) -> Result<FrontMatter<'_>, (usize, String)
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first = text.lines().next().unwrap_or_default();
     if first.trim_end() != "---" {
-        return Err((1, "the file must start with a line `---` opening the YAML front matter".into()));
+        return Err((
+            1,
+            "the file must start with a line `---` opening the YAML front matter".into(),
+        ));
     }
     let yaml_start = first.len() + line_ending_len(&text[first.len()..]);
     let mut offset = yaml_start;
@@ -47,7 +52,10 @@ pub fn split_front_matter(text: &str) -> Result<FrontMatter<'_>, (usize, String)
         offset += line.len();
         line_no += 1;
     }
-    Err((1, "the front matter opened on line 1 is never closed with a line `---`".into()))
+    Err((
+        1,
+        "the front matter opened on line 1 is never closed with a line `---`".into(),
+    ))
 }
 
 fn line_ending_len(rest: &str) -> usize {
@@ -77,7 +85,10 @@ mod tests {
     #[test]
     fn reports_missing_delimiters() {
         assert_eq!(split_front_matter("title: A\n").unwrap_err().0, 1);
-        assert!(split_front_matter("---\ntitle: A\n").unwrap_err().1.contains("never closed"));
+        assert!(split_front_matter("---\ntitle: A\n")
+            .unwrap_err()
+            .1
+            .contains("never closed"));
     }
 
     #[test]

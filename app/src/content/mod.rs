@@ -73,7 +73,10 @@ impl ImportReport {
             let n = self.unchanged.get(kind).copied().unwrap_or(0);
             lines.push(format!("{kind}: {c} created, {u} updated, {n} unchanged"));
         }
-        lines.push(format!("{} file(s) skipped because of errors", self.errors.len()));
+        lines.push(format!(
+            "{} file(s) skipped because of errors",
+            self.errors.len()
+        ));
         lines.join("\n")
     }
 }
@@ -89,7 +92,10 @@ enum Outcome {
 #[derive(Debug, thiserror::Error)]
 pub enum ImportFailure {
     #[error("cannot read {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
 }
@@ -139,7 +145,12 @@ fn read_kind(dir: &Path, kind: &str) -> Result<Vec<(PathBuf, String)>, ImportFai
     let entries = match std::fs::read_dir(&folder) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => return Err(ImportFailure::Io { path: folder, source }),
+        Err(source) => {
+            return Err(ImportFailure::Io {
+                path: folder,
+                source,
+            })
+        }
     };
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -155,7 +166,12 @@ fn read_kind(dir: &Path, kind: &str) -> Result<Vec<(PathBuf, String)>, ImportFai
         .collect()
 }
 
-fn file_error(path: &Path, line: Option<usize>, field: Option<&str>, message: impl Into<String>) -> ImportError {
+fn file_error(
+    path: &Path,
+    line: Option<usize>,
+    field: Option<&str>,
+    message: impl Into<String>,
+) -> ImportError {
     ImportError {
         path: path.to_owned(),
         line,
@@ -166,25 +182,40 @@ fn file_error(path: &Path, line: Option<usize>, field: Option<&str>, message: im
 
 /// The slug from the file name, checked.
 fn slug_of(path: &Path) -> Result<String, ImportError> {
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
     documents::validate_slug(stem)
         .map(|()| stem.to_owned())
         .map_err(|m| file_error(path, None, None, format!("file name: {m}")))
 }
 
 /// Parses the front matter of `text` into `T`, mapping YAML errors to file lines.
-fn parse<'a, T: Deserialize<'a>>(path: &Path, text: &'a str) -> Result<(FrontMatter<'a>, T), ImportError> {
+fn parse<'a, T: Deserialize<'a>>(
+    path: &Path,
+    text: &'a str,
+) -> Result<(FrontMatter<'a>, T), ImportError> {
     let fm = split_front_matter(text).map_err(|(line, m)| file_error(path, Some(line), None, m))?;
     let value = serde_yaml::from_str::<T>(fm.yaml).map_err(|e| {
         let line = e.location().map(|l| l.line() + fm.yaml_first_line - 1);
         let message = e.to_string();
         // serde_yaml appends " at line N column M"; the location is already in the prefix.
-        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_owned();
         let field = message
             .strip_prefix("missing field `")
             .and_then(|rest| rest.split('`').next())
             .map(str::to_owned);
-        ImportError { path: path.to_owned(), line, field, message }
+        ImportError {
+            path: path.to_owned(),
+            line,
+            field,
+            message,
+        }
     })?;
     Ok((fm, value))
 }
@@ -220,37 +251,53 @@ async fn import_org(
         Ok(v) => v,
         Err(e) => return invalid(e),
     };
-    let field_error = |field: &str, message: String| file_error(path, fm.line_of(field), Some(field), message);
+    let field_error =
+        |field: &str, message: String| file_error(path, fm.line_of(field), Some(field), message);
     if meta.name.trim().is_empty() {
         return invalid(field_error("name", "must not be empty".into()));
     }
     let Some(nation) = Nation::parse(meta.nation.trim()) else {
         return invalid(field_error(
             "nation",
-            format!("unknown nation {:?}: expected one of england, scotland, wales, northern-ireland", meta.nation),
+            format!(
+                "unknown nation {:?}: expected one of england, scotland, wales, northern-ireland",
+                meta.nation
+            ),
         ));
     };
     let Some(kind) = OrgKind::parse(meta.kind.trim()) else {
         return invalid(field_error(
             "kind",
-            format!("unknown kind {:?}: expected one of trust, health-board, national-body, supplier", meta.kind),
+            format!(
+                "unknown kind {:?}: expected one of trust, health-board, national-body, supplier",
+                meta.kind
+            ),
         ));
     };
-    let parent_id = match meta.parent.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        None => None,
-        Some(p) if p == slug => {
-            return invalid(field_error("parent", "an organisation cannot be its own parent".into()))
-        }
-        Some(p) => match orgs::id_by_slug(db.pool(), p).await? {
-            Some(id) => Some(id),
-            None => {
-                return Ok(Err(OrgImportError::ParentMissing(field_error(
+    let parent_id =
+        match meta
+            .parent
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            None => None,
+            Some(p) if p == slug => {
+                return invalid(field_error(
                     "parent",
-                    format!("no organisation with slug {p:?} (expected a file organisations/{p}.md)"),
-                ))))
+                    "an organisation cannot be its own parent".into(),
+                ))
             }
-        },
-    };
+            Some(p) => match orgs::id_by_slug(db.pool(), p).await? {
+                Some(id) => Some(id),
+                None => return Ok(Err(OrgImportError::ParentMissing(field_error(
+                    "parent",
+                    format!(
+                        "no organisation with slug {p:?} (expected a file organisations/{p}.md)"
+                    ),
+                )))),
+            },
+        };
     let fields = OrgFields {
         slug: &slug,
         name: meta.name.trim(),
@@ -265,10 +312,18 @@ async fn import_org(
     }
     let mut tx = db.begin_write().await?;
     let (_, created) = orgs::upsert(&mut tx, &fields).await?;
-    let action = if created { Action::OrganisationCreated } else { Action::OrganisationUpdated };
+    let action = if created {
+        Action::OrganisationCreated
+    } else {
+        Action::OrganisationUpdated
+    };
     audit::record(&mut *tx, actor, action, &slug, &path.display().to_string()).await?;
     tx.commit().await?;
-    Ok(Ok(if created { Outcome::Created } else { Outcome::Updated }))
+    Ok(Ok(if created {
+        Outcome::Created
+    } else {
+        Outcome::Updated
+    }))
 }
 
 #[derive(Deserialize)]
@@ -292,7 +347,8 @@ async fn import_user(
         Ok(v) => v,
         Err(e) => return Ok(Err(e)),
     };
-    let field_error = |field: &str, message: String| file_error(path, fm.line_of(field), Some(field), message);
+    let field_error =
+        |field: &str, message: String| file_error(path, fm.line_of(field), Some(field), message);
     let email = match crate::users::validate_email(&meta.email) {
         Ok(e) => e,
         Err(m) => return Ok(Err(field_error("email", m))),
@@ -319,7 +375,11 @@ async fn import_user(
     };
     let existing = users::find_by_email(db.pool(), &email).await?;
     if let Some(u) = &existing {
-        if u.name == fields.name && u.org_id == org_id && u.role() == role && u.job_title == fields.job_title {
+        if u.name == fields.name
+            && u.org_id == org_id
+            && u.role() == role
+            && u.job_title == fields.job_title
+        {
             return Ok(Ok(Outcome::Unchanged));
         }
     }
@@ -328,12 +388,26 @@ async fn import_user(
         // Passwords are never imported; an existing user keeps theirs.
         Some(u) => {
             users::update_profile(&mut *tx, u.id, &fields).await?;
-            audit::record(&mut *tx, actor, Action::UserUpdated, &email, &path.display().to_string()).await?;
+            audit::record(
+                &mut *tx,
+                actor,
+                Action::UserUpdated,
+                &email,
+                &path.display().to_string(),
+            )
+            .await?;
             Outcome::Updated
         }
         None => {
             users::insert(&mut *tx, &fields, None).await?;
-            audit::record(&mut *tx, actor, Action::UserCreated, &email, &path.display().to_string()).await?;
+            audit::record(
+                &mut *tx,
+                actor,
+                Action::UserCreated,
+                &email,
+                &path.display().to_string(),
+            )
+            .await?;
             Outcome::Created
         }
     };
@@ -378,13 +452,17 @@ async fn import_guide(
         Ok(v) => v,
         Err(e) => return Ok(Err(e)),
     };
-    let field_error = |field: &str, message: String| file_error(path, fm.line_of(field), Some(field), message);
+    let field_error =
+        |field: &str, message: String| file_error(path, fm.line_of(field), Some(field), message);
     let title = meta.title.trim();
     if title.is_empty() {
         return Ok(Err(field_error("title", "must not be empty".into())));
     }
     if title.chars().count() > 200 {
-        return Ok(Err(field_error("title", "must be at most 200 characters".into())));
+        return Ok(Err(field_error(
+            "title",
+            "must be at most 200 characters".into(),
+        )));
     }
     let Some(org_id) = orgs::id_by_slug(db.pool(), meta.organisation.trim()).await? else {
         return Ok(Err(field_error(
@@ -392,35 +470,46 @@ async fn import_guide(
             format!("no organisation with slug {:?}", meta.organisation),
         )));
     };
-    let owner_id = match meta.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+    let owner_id = match meta
+        .owner
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+    {
         None => None,
         Some(email) => match users::find_by_email(db.pool(), email).await? {
             Some(u) => Some(u.id),
-            None => return Ok(Err(field_error("owner", format!("no user with email {email:?}")))),
-        },
-    };
-    let visibility = match meta.visibility.as_deref().map(str::trim) {
-        None | Some("") => Visibility::Network,
-        Some(v) => match Visibility::parse(v) {
-            Some(v) => v,
             None => {
                 return Ok(Err(field_error(
-                    "visibility",
-                    format!("unknown visibility {v:?}: expected one of public, network, organisation"),
+                    "owner",
+                    format!("no user with email {email:?}"),
                 )))
             }
         },
     };
+    let visibility =
+        match meta.visibility.as_deref().map(str::trim) {
+            None | Some("") => Visibility::Network,
+            Some(v) => match Visibility::parse(v) {
+                Some(v) => v,
+                None => return Ok(Err(field_error(
+                    "visibility",
+                    format!(
+                        "unknown visibility {v:?}: expected one of public, network, organisation"
+                    ),
+                ))),
+            },
+        };
     let status = match meta.status.as_deref().map(str::trim) {
         None | Some("") => DocStatus::Published,
         Some(s) => match DocStatus::parse(s) {
             Some(s) => s,
-            None => {
-                return Ok(Err(field_error(
-                    "status",
-                    format!("unknown status {s:?}: expected one of draft, in_review, published, archived"),
-                )))
-            }
+            None => return Ok(Err(field_error(
+                "status",
+                format!(
+                    "unknown status {s:?}: expected one of draft, in_review, published, archived"
+                ),
+            ))),
         },
     };
     let mut tags = Vec::new();
@@ -446,14 +535,23 @@ async fn import_guide(
     };
     let body = fm.body.trim();
     if body.is_empty() {
-        return Ok(Err(file_error(path, Some(fm.body_first_line), None, "the guide has no body text after the front matter")));
+        return Ok(Err(file_error(
+            path,
+            Some(fm.body_first_line),
+            None,
+            "the guide has no body text after the front matter",
+        )));
     }
     if body.len() > crate::limits::MAX_BODY_BYTES {
         return Ok(Err(file_error(
             path,
             Some(fm.body_first_line),
             None,
-            format!("the body is {} KiB; the limit is {} KiB", body.len() / 1024, crate::limits::MAX_BODY_BYTES / 1024),
+            format!(
+                "the body is {} KiB; the limit is {} KiB",
+                body.len() / 1024,
+                crate::limits::MAX_BODY_BYTES / 1024
+            ),
         )));
     }
     let summary = match meta.summary {
@@ -484,7 +582,14 @@ async fn import_guide(
         }
     };
     let detail = format!("guide from {}", path.display());
-    audit::record(&mut *tx, actor, Action::DocumentImported, &format!("/guides/{slug}"), &detail).await?;
+    audit::record(
+        &mut *tx,
+        actor,
+        Action::DocumentImported,
+        &format!("/guides/{slug}"),
+        &detail,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Ok(outcome))
 }

@@ -32,7 +32,11 @@ pub enum Visibility {
 }
 
 impl Visibility {
-    pub const ALL: [Visibility; 3] = [Visibility::Public, Visibility::Network, Visibility::Organisation];
+    pub const ALL: [Visibility; 3] = [
+        Visibility::Public,
+        Visibility::Network,
+        Visibility::Organisation,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -65,8 +69,12 @@ pub enum DocStatus {
 }
 
 impl DocStatus {
-    pub const ALL: [DocStatus; 4] =
-        [DocStatus::Draft, DocStatus::InReview, DocStatus::Published, DocStatus::Archived];
+    pub const ALL: [DocStatus; 4] = [
+        DocStatus::Draft,
+        DocStatus::InReview,
+        DocStatus::Published,
+        DocStatus::Archived,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -87,7 +95,8 @@ pub fn normalise_tag(tag: &str) -> Result<String, String> {
     let t = tag.trim().to_ascii_lowercase();
     let ok = !t.is_empty()
         && t.len() <= 40
-        && t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && t.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !t.starts_with('-')
         && !t.ends_with('-')
         && !t.contains("--");
@@ -104,7 +113,9 @@ pub fn normalise_tag(tag: &str) -> Result<String, String> {
 pub fn validate_slug(slug: &str) -> Result<(), String> {
     let ok = !slug.is_empty()
         && slug.len() <= 100
-        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !slug.starts_with('-')
         && !slug.ends_with('-');
     if ok {
@@ -120,21 +131,21 @@ pub fn validate_slug(slug: &str) -> Result<(), String> {
 pub fn validate_date(value: &str) -> Result<String, String> {
     let v = value.trim();
     let parts: Vec<&str> = v.split('-').collect();
-    let parsed = (parts.len() == 3
-        && parts[0].len() == 4
-        && parts[1].len() == 2
-        && parts[2].len() == 2)
-        .then(|| {
-            let y: i32 = parts[0].parse().ok()?;
-            let m: u8 = parts[1].parse().ok()?;
-            let d: u8 = parts[2].parse().ok()?;
-            let month = time_month(m)?;
-            (d >= 1 && d <= days_in_month(y, month)).then_some(())
-        })
-        .flatten();
+    let parsed =
+        (parts.len() == 3 && parts[0].len() == 4 && parts[1].len() == 2 && parts[2].len() == 2)
+            .then(|| {
+                let y: i32 = parts[0].parse().ok()?;
+                let m: u8 = parts[1].parse().ok()?;
+                let d: u8 = parts[2].parse().ok()?;
+                let month = time_month(m)?;
+                (d >= 1 && d <= days_in_month(y, month)).then_some(())
+            })
+            .flatten();
     match parsed {
         Some(()) => Ok(v.to_owned()),
-        None => Err(format!("{value:?} is not a real date: write it as YYYY-MM-DD, like 2027-03-31")),
+        None => Err(format!(
+            "{value:?} is not a real date: write it as YYYY-MM-DD, like 2027-03-31"
+        )),
     }
 }
 

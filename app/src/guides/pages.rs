@@ -81,7 +81,9 @@ pub fn GuidesPage() -> impl IntoView {
 
 #[component]
 fn GuideListView(list: GuideList, query: GuideQuery) -> impl IntoView {
-    let filtered = query.tag.is_some() || query.org.is_some() || query.q.as_deref().is_some_and(|q| !q.is_empty());
+    let filtered = query.tag.is_some()
+        || query.org.is_some()
+        || query.q.as_deref().is_some_and(|q| !q.is_empty());
     let heading = match list.total {
         0 => "No guides found".to_owned(),
         1 => "1 guide".to_owned(),
@@ -174,7 +176,21 @@ pub fn GuidePage() -> impl IntoView {
 
 #[component]
 fn GuideView(guide: GuideDetail) -> impl IntoView {
-    let GuideDetail { slug: _, title, summary, org, owner, topic, tags, visibility, updated, review_by, review_overdue, html, toc } = guide;
+    let GuideDetail {
+        slug: _,
+        title,
+        summary,
+        org,
+        owner,
+        topic,
+        tags,
+        visibility,
+        updated,
+        review_by,
+        review_overdue,
+        html,
+        toc,
+    } = guide;
     let overdue_message = format!(
         "It was due for review by {}. Check with {} that it is still current before you rely on it.",
         review_by.clone().unwrap_or_default(),

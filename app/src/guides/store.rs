@@ -120,7 +120,9 @@ pub async fn list(db: &Db, viewer: &Viewer, query: &GuideQuery) -> AppResult<Gui
             "SELECT COUNT(*) FROM documents d JOIN organisations o ON o.id = d.org_id WHERE {}",
             all.where_clause()
         );
-        let (n,): (i64,) = bind_all(sqlx::query_as(&sql), &all.binds).fetch_one(db.pool()).await?;
+        let (n,): (i64,) = bind_all(sqlx::query_as(&sql), &all.binds)
+            .fetch_one(db.pool())
+            .await?;
         n
     };
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
@@ -130,7 +132,9 @@ pub async fn list(db: &Db, viewer: &Viewer, query: &GuideQuery) -> AppResult<Gui
         all.where_clause(),
         (page - 1) * PER_PAGE
     );
-    let rows: Vec<SummaryRow> = bind_all(sqlx::query_as(&sql), &all.binds).fetch_all(db.pool()).await?;
+    let rows: Vec<SummaryRow> = bind_all(sqlx::query_as(&sql), &all.binds)
+        .fetch_all(db.pool())
+        .await?;
     let items = summaries(db, rows).await?;
 
     // Each facet counts within the other filters, so choosing a value never shows zero results.
@@ -141,15 +145,18 @@ pub async fn list(db: &Db, viewer: &Viewer, query: &GuideQuery) -> AppResult<Gui
          WHERE {} GROUP BY t.tag ORDER BY COUNT(*) DESC, t.tag",
         by_tag.where_clause()
     );
-    let tags: Vec<(String, i64)> = bind_all(sqlx::query_as(&sql), &by_tag.binds).fetch_all(db.pool()).await?;
+    let tags: Vec<(String, i64)> = bind_all(sqlx::query_as(&sql), &by_tag.binds)
+        .fetch_all(db.pool())
+        .await?;
     let by_org = build(true, false);
     let sql = format!(
         "SELECT o.slug, o.name, COUNT(*) FROM documents d JOIN organisations o ON o.id = d.org_id
          WHERE {} GROUP BY o.slug, o.name ORDER BY o.name",
         by_org.where_clause()
     );
-    let orgs: Vec<(String, String, i64)> =
-        bind_all(sqlx::query_as(&sql), &by_org.binds).fetch_all(db.pool()).await?;
+    let orgs: Vec<(String, String, i64)> = bind_all(sqlx::query_as(&sql), &by_org.binds)
+        .fetch_all(db.pool())
+        .await?;
 
     Ok(GuideList {
         items,
@@ -158,11 +165,19 @@ pub async fn list(db: &Db, viewer: &Viewer, query: &GuideQuery) -> AppResult<Gui
         pages,
         tags: tags
             .into_iter()
-            .map(|(tag, count)| Facet { label: tag.clone(), value: tag, count })
+            .map(|(tag, count)| Facet {
+                label: tag.clone(),
+                value: tag,
+                count,
+            })
             .collect(),
         orgs: orgs
             .into_iter()
-            .map(|(slug, name, count)| Facet { value: slug, label: name, count })
+            .map(|(slug, name, count)| Facet {
+                value: slug,
+                label: name,
+                count,
+            })
             .collect(),
     })
 }
@@ -200,7 +215,10 @@ async fn summaries(db: &Db, rows: Vec<SummaryRow>) -> AppResult<Vec<GuideSummary
             title: r.title,
             summary: r.summary,
             topic: r.topic,
-            org: OrgRef { slug: r.org_slug, name: r.org_name },
+            org: OrgRef {
+                slug: r.org_slug,
+                name: r.org_name,
+            },
         })
         .collect())
 }
@@ -237,7 +255,11 @@ pub async fn detail(db: &Db, viewer: &Viewer, slug: &str) -> AppResult<GuideDeta
     .ok_or(AppError::NotFound)?;
     let visibility = Visibility::parse(&row.visibility).ok_or(AppError::Internal)?;
     let status = DocStatus::parse(&row.status).ok_or(AppError::Internal)?;
-    if !viewer.can_read_document(&DocumentAccess { org_id: row.org_id, visibility, status }) {
+    if !viewer.can_read_document(&DocumentAccess {
+        org_id: row.org_id,
+        visibility,
+        status,
+    }) {
         return Err(AppError::NotFound);
     }
     let tags = doc_store::tags_of(db.pool(), row.id).await?;
@@ -248,7 +270,10 @@ pub async fn detail(db: &Db, viewer: &Viewer, slug: &str) -> AppResult<GuideDeta
         slug: row.slug,
         title: row.title,
         summary: row.summary,
-        org: OrgRef { slug: row.org_slug, name: row.org_name },
+        org: OrgRef {
+            slug: row.org_slug,
+            name: row.org_name,
+        },
         owner: row.owner_name,
         topic: row.topic,
         tags,

@@ -20,7 +20,12 @@ pub enum Nation {
 }
 
 impl Nation {
-    pub const ALL: [Nation; 4] = [Nation::England, Nation::Scotland, Nation::Wales, Nation::NorthernIreland];
+    pub const ALL: [Nation; 4] = [
+        Nation::England,
+        Nation::Scotland,
+        Nation::Wales,
+        Nation::NorthernIreland,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -55,7 +60,12 @@ pub enum OrgKind {
 }
 
 impl OrgKind {
-    pub const ALL: [OrgKind; 4] = [OrgKind::Trust, OrgKind::HealthBoard, OrgKind::NationalBody, OrgKind::Supplier];
+    pub const ALL: [OrgKind; 4] = [
+        OrgKind::Trust,
+        OrgKind::HealthBoard,
+        OrgKind::NationalBody,
+        OrgKind::Supplier,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -85,7 +85,18 @@ pub fn OrgDetailPage() -> impl IntoView {
 
 #[component]
 fn OrgView(org: OrgPage) -> impl IntoView {
-    let OrgPage { slug: _, name, code, nation, kind, parent, children, description_html, guides, members } = org;
+    let OrgPage {
+        slug: _,
+        name,
+        code,
+        nation,
+        kind,
+        parent,
+        children,
+        description_html,
+        guides,
+        members,
+    } = org;
     view! {
         <Title text=name.clone()/>
         <Breadcrumbs crumbs=vec![Crumb::new("/", "Home"), Crumb::new("/orgs", "Organisations")]/>

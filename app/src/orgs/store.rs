@@ -39,7 +39,10 @@ const ORG_SELECT: &str = "SELECT o.id, o.slug, o.name, o.code, o.nation, o.kind,
 
 fn parent(row: &OrgRow) -> Option<OrgRef> {
     match (&row.parent_slug, &row.parent_name) {
-        (Some(slug), Some(name)) => Some(OrgRef { slug: slug.clone(), name: name.clone() }),
+        (Some(slug), Some(name)) => Some(OrgRef {
+            slug: slug.clone(),
+            name: name.clone(),
+        }),
         _ => None,
     }
 }
@@ -168,7 +171,13 @@ pub async fn all_refs(db: &Db) -> Result<Vec<OrgRef>, sqlx::Error> {
     let rows = sqlx::query_as::<_, Row>("SELECT slug, name FROM organisations ORDER BY name")
         .fetch_all(db.pool())
         .await?;
-    Ok(rows.into_iter().map(|r| OrgRef { slug: r.slug, name: r.name }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| OrgRef {
+            slug: r.slug,
+            name: r.name,
+        })
+        .collect())
 }
 
 /// The page of one organisation, with the guides the viewer can read.

@@ -45,7 +45,10 @@ mod tests {
 
     #[test]
     fn email_is_normalised_and_checked() {
-        assert_eq!(validate_email(" A.B@Fife.NHS.example ").unwrap(), "a.b@fife.nhs.example");
+        assert_eq!(
+            validate_email(" A.B@Fife.NHS.example ").unwrap(),
+            "a.b@fife.nhs.example"
+        );
         assert!(validate_email("no-at-sign").is_err());
         assert!(validate_email("a@b").is_err());
         assert!(validate_email("a b@c.d").is_err());

@@ -43,10 +43,12 @@ pub async fn find_by_email<'e, E: Executor<'e, Database = Any>>(
     ex: E,
     email: &str,
 ) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as::<_, UserRow>(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"))
-        .bind(email.trim().to_ascii_lowercase())
-        .fetch_optional(ex)
-        .await
+    sqlx::query_as::<_, UserRow>(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
+    ))
+    .bind(email.trim().to_ascii_lowercase())
+    .fetch_optional(ex)
+    .await
 }
 
 pub async fn find_by_id<'e, E: Executor<'e, Database = Any>>(

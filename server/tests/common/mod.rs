@@ -23,7 +23,10 @@ pub fn bin() -> &'static str {
 }
 
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_owned()
 }
 
 /// A scratch folder removed on drop.
@@ -56,7 +59,10 @@ pub struct TestDatabase {
 
 impl TestDatabase {
     pub fn create(data_dir: &Path) -> Self {
-        match std::env::var("TRUSTSHARE_TEST_POSTGRES").ok().filter(|u| !u.is_empty()) {
+        match std::env::var("TRUSTSHARE_TEST_POSTGRES")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
             None => Self {
                 url: format!("sqlite://{}", data_dir.join("trustshare.db").display()),
                 postgres: None,
@@ -69,7 +75,10 @@ impl TestDatabase {
                     COUNTER.fetch_add(1, Ordering::SeqCst),
                     time::OffsetDateTime::now_utc().unix_timestamp_nanos() % 1_000_000_000
                 );
-                run_sql(&format!("{server}/postgres"), &format!("CREATE DATABASE {name}"));
+                run_sql(
+                    &format!("{server}/postgres"),
+                    &format!("CREATE DATABASE {name}"),
+                );
                 Self {
                     url: format!("{server}/{name}"),
                     postgres: Some((server, name)),
@@ -86,7 +95,10 @@ impl TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Some((server, name)) = &self.postgres {
-            run_sql(&format!("{server}/postgres"), &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            run_sql(
+                &format!("{server}/postgres"),
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            );
         }
     }
 }
@@ -96,12 +108,20 @@ fn run_sql(url: &str, sql: &str) {
     let sql = sql.to_owned();
     // Drop may run inside a runtime, so use a thread with its own.
     std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
         rt.block_on(async {
             use sqlx::Connection;
             sqlx::any::install_default_drivers();
-            let mut conn = sqlx::AnyConnection::connect(&url).await.expect("connect to PostgreSQL");
-            sqlx::query(&sql).execute(&mut conn).await.expect("run admin SQL");
+            let mut conn = sqlx::AnyConnection::connect(&url)
+                .await
+                .expect("connect to PostgreSQL");
+            sqlx::query(&sql)
+                .execute(&mut conn)
+                .await
+                .expect("run admin SQL");
         })
     })
     .join()
@@ -158,7 +178,11 @@ impl TestServer {
                     password = p.to_owned();
                 }
                 if let Some(rest) = line.strip_prefix("Trustshare listening on ") {
-                    let addr = rest.split_whitespace().next().unwrap_or_default().to_owned();
+                    let addr = rest
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
                     let _ = tx.send((addr, password.clone()));
                 }
             }
@@ -166,7 +190,14 @@ impl TestServer {
         let (base, admin_password) = rx
             .recv_timeout(Duration::from_secs(120))
             .expect("server did not print its address within two minutes");
-        Self { base, admin_password, data_dir, content_dir, database, child }
+        Self {
+            base,
+            admin_password,
+            data_dir,
+            content_dir,
+            database,
+            child,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -203,13 +234,18 @@ impl TestServer {
 
     /// Sets the password of a user from the demo content (they are imported without one).
     pub fn set_password(&self, email: &str, password: &str) {
-        let out = self.command(&["user", "password", "--email", email], Some(&format!("{password}\n")));
+        let out = self.command(
+            &["user", "password", "--email", email],
+            Some(&format!("{password}\n")),
+        );
         assert_eq!(out.status, 0, "user password failed: {}", out.stderr);
     }
 
     /// Opens the server's database directly, to check what was stored.
     pub async fn db(&self) -> Db {
-        Db::connect(&self.database.url).await.expect("open test database")
+        Db::connect(&self.database.url)
+            .await
+            .expect("open test database")
     }
 
     /// A browser-like client: cookie jar, no automatic redirects, asks for HTML.
@@ -223,12 +259,20 @@ impl TestServer {
         let response = self.sign_in(&client, email, password).await;
         assert_eq!(response.status(), 302);
         let location = location(&response);
-        assert!(!location.starts_with("/login"), "sign-in as {email} failed: redirected to {location}");
+        assert!(
+            !location.starts_with("/login"),
+            "sign-in as {email} failed: redirected to {location}"
+        );
         client
     }
 
     /// Posts the sign-in form as a browser without JavaScript would.
-    pub async fn sign_in(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+    pub async fn sign_in(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
         client
             .post(self.url("/api/sign-in"))
             .header("origin", &self.base)
@@ -259,7 +303,10 @@ pub fn client() -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .default_headers({
             let mut h = reqwest::header::HeaderMap::new();
-            h.insert(reqwest::header::ACCEPT, "text/html".parse().expect("header"));
+            h.insert(
+                reqwest::header::ACCEPT,
+                "text/html".parse().expect("header"),
+            );
             h
         })
         .build()
