@@ -141,11 +141,7 @@ pub fn plain_text(markdown: &str) -> String {
                 | TagEnd::TableCell
                 | TagEnd::BlockQuote(_)
                 | TagEnd::CodeBlock,
-            ) => {
-                if !text.ends_with(' ') {
-                    text.push(' ');
-                }
-            }
+            ) if !text.ends_with(' ') => text.push(' '),
             _ => {}
         }
     }

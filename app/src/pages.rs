@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::guides::{pages::GuideCard, recent_guides};
 
 /// Sets the HTTP status of the page being rendered on the server.
@@ -83,6 +83,29 @@ pub fn NotFound() -> impl IntoView {
                 <p><a href="/guides">"Browse all guides"</a></p>
             </div>
         </div>
+    }
+}
+
+/// Renders a server function's result once it has loaded (pages render in full on the server
+/// before anything is sent): `render` on success, the matching error page otherwise.
+pub fn when_loaded<T, V, F>(resource: Resource<AppResult<T>>, render: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+{
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => render(value).into_any(),
+                        Err(e) => error_view(e),
+                    }
+                })
+            }}
+        </Suspense>
     }
 }
 

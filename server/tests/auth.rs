@@ -15,6 +15,19 @@ async fn audit_actions(server: &TestServer, target: &str) -> Vec<String> {
         .expect("audit rows")
 }
 
+/// The home page fetched with exactly this cookie, as an attacker replaying it would.
+async fn home_with_cookie(server: &TestServer, cookie: &str) -> String {
+    reqwest::Client::new()
+        .get(server.url("/"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn signing_in_sets_a_protected_session_cookie_and_shows_the_user() {
     let server = TestServer::start().await;
@@ -141,16 +154,7 @@ async fn session_id_changes_at_sign_in_and_the_old_one_stops_working() {
     assert_ne!(id(&first), id(&second), "session id cycled at sign-in");
 
     // Replaying the first id with a fresh client shows a signed-out page.
-    let replay = reqwest::Client::new();
-    let page = replay
-        .get(server.url("/"))
-        .header("cookie", id(&first))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = home_with_cookie(&server, &id(&first)).await;
     assert!(!page.contains("Isla Placeholder"));
     assert!(page.contains("Sign in"));
 }
@@ -178,13 +182,9 @@ async fn signing_out_deletes_the_session_record() {
         .await
         .unwrap();
     assert_eq!(sessions, 0, "session record deleted");
-    let replay = reqwest::Client::new()
-        .get(server.url("/"))
-        .header("cookie", id)
-        .send()
+    assert!(!home_with_cookie(&server, &id)
         .await
-        .unwrap();
-    assert!(!replay.text().await.unwrap().contains("Isla Placeholder"));
+        .contains("Isla Placeholder"));
     assert!(audit_actions(&server, READER)
         .await
         .contains(&"sign-out".to_owned()));

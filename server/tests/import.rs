@@ -4,6 +4,21 @@ mod common;
 
 use common::{content_tree, repo_root, TestServer};
 
+/// Rows in every table an import writes.
+async fn table_counts(server: &TestServer) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for table in [
+        "organisations",
+        "users",
+        "documents",
+        "document_tags",
+        "change_log",
+    ] {
+        counts.push(count(server, &format!("SELECT COUNT(*) FROM {table}")).await);
+    }
+    counts
+}
+
 async fn count(server: &TestServer, sql: &str) -> i64 {
     let db = server.db().await;
     sqlx::query_scalar::<_, i64>(sql)
@@ -15,14 +30,8 @@ async fn count(server: &TestServer, sql: &str) -> i64 {
 #[tokio::test]
 async fn importing_the_same_folder_twice_changes_nothing() {
     let server = TestServer::start().await;
-    let before = (
-        count(&server, "SELECT COUNT(*) FROM organisations").await,
-        count(&server, "SELECT COUNT(*) FROM users").await,
-        count(&server, "SELECT COUNT(*) FROM documents").await,
-        count(&server, "SELECT COUNT(*) FROM document_tags").await,
-        count(&server, "SELECT COUNT(*) FROM change_log").await,
-    );
-    assert!(before.2 >= 12, "demo content has at least 12 guides");
+    let before = table_counts(&server).await;
+    assert!(before[2] >= 12, "demo content has at least 12 guides");
 
     let content = repo_root().join("content");
     let out = server.command(&["import", content.to_str().unwrap()], None);
@@ -32,13 +41,7 @@ async fn importing_the_same_folder_twice_changes_nothing() {
         "{}",
         out.stdout
     );
-    let after = (
-        count(&server, "SELECT COUNT(*) FROM organisations").await,
-        count(&server, "SELECT COUNT(*) FROM users").await,
-        count(&server, "SELECT COUNT(*) FROM documents").await,
-        count(&server, "SELECT COUNT(*) FROM document_tags").await,
-        count(&server, "SELECT COUNT(*) FROM change_log").await,
-    );
+    let after = table_counts(&server).await;
     assert_eq!(before, after);
 }
 

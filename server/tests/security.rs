@@ -95,8 +95,16 @@ async fn pages_carry_protective_headers() {
 #[tokio::test]
 async fn pages_allow_only_their_own_nonce_for_inline_scripts() {
     let server = TestServer::start().await;
-    let response = server.client().get(server.url("/login")).send().await.unwrap();
-    let csp = response.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let response = server
+        .client()
+        .get(server.url("/login"))
+        .send()
+        .await
+        .unwrap();
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(!csp.contains("unsafe-inline"), "{csp}");
     let nonce = csp
         .split("'nonce-")
@@ -107,9 +115,20 @@ async fn pages_allow_only_their_own_nonce_for_inline_scripts() {
     let page = response.text().await.unwrap();
     for script in page.split("<script").skip(1) {
         let tag = script.split('>').next().unwrap_or_default();
-        assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "script without this response's nonce: <script{tag}>");
+        assert!(
+            tag.contains(&format!("nonce=\"{nonce}\"")),
+            "script without this response's nonce: <script{tag}>"
+        );
     }
     // Another response gets another nonce.
-    let other = server.client().get(server.url("/login")).send().await.unwrap();
-    assert!(!other.headers()["content-security-policy"].to_str().unwrap().contains(&nonce));
+    let other = server
+        .client()
+        .get(server.url("/login"))
+        .send()
+        .await
+        .unwrap();
+    assert!(!other.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains(&nonce));
 }

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{get_current_user, login_errors};
 use crate::components::ui::{ErrorSummary, FieldError, TextField};
-use crate::pages::error_view;
+use crate::pages::when_loaded;
 
 /// `/login`.
 #[component]
@@ -24,10 +24,8 @@ pub fn LoginPage() -> impl IntoView {
             .unwrap_or_default()
     };
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(u)) => view! {
+        {when_loaded(user, move |user| match user {
+                    Some(u) => view! {
                         <Title text="Signed in"/>
                         <h1>"You are signed in"</h1>
                         <p>{format!("You are signed in as {} ({}), {}.", u.name, u.email, u.org_name)}</p>
@@ -35,11 +33,8 @@ pub fn LoginPage() -> impl IntoView {
                             <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Sign out"</button>
                         </form>
                     }.into_any(),
-                    Ok(None) => view! { <SignInForm email=email() next=next() codes=codes()/> }.into_any(),
-                    Err(e) => error_view(e),
-                }
-            })}
-        </Suspense>
+                    None => view! { <SignInForm email=email() next=next() codes=codes()/> }.into_any(),
+                })}
     }
 }
 

@@ -51,7 +51,7 @@ pub fn check_strength(password: &str, email: &str) -> Result<(), String> {
             "The password must be at least {MIN_LENGTH} characters long"
         ));
     }
-    if password.chars().all(|c| Some(c) == password.chars().next()) {
+    if password.chars().all(|c| password.starts_with(c)) {
         return Err("The password must not be one character repeated".into());
     }
     let local = email.split('@').next().unwrap_or_default();

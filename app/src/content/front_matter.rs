@@ -37,8 +37,7 @@ pub fn split_front_matter(text: &str) -> Result<FrontMatter<'_>, (usize, String)
     }
     let yaml_start = first.len() + line_ending_len(&text[first.len()..]);
     let mut offset = yaml_start;
-    let mut line_no = 2;
-    for line in text[yaml_start..].split_inclusive('\n') {
+    for (line_no, line) in (2..).zip(text[yaml_start..].split_inclusive('\n')) {
         let content = line.trim_end_matches(['\n', '\r']);
         if content.trim_end() == "---" {
             let body_start = offset + line.len();
@@ -50,7 +49,6 @@ pub fn split_front_matter(text: &str) -> Result<FrontMatter<'_>, (usize, String)
             });
         }
         offset += line.len();
-        line_no += 1;
     }
     Err((
         1,

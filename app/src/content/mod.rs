@@ -274,30 +274,31 @@ async fn import_org(
             ),
         ));
     };
-    let parent_id =
-        match meta
-            .parent
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            None => None,
-            Some(p) if p == slug => {
-                return invalid(field_error(
-                    "parent",
-                    "an organisation cannot be its own parent".into(),
-                ))
-            }
-            Some(p) => match orgs::id_by_slug(db.pool(), p).await? {
-                Some(id) => Some(id),
-                None => return Ok(Err(OrgImportError::ParentMissing(field_error(
+    let parent_id = match meta
+        .parent
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        None => None,
+        Some(p) if p == slug => {
+            return invalid(field_error(
+                "parent",
+                "an organisation cannot be its own parent".into(),
+            ))
+        }
+        Some(p) => match orgs::id_by_slug(db.pool(), p).await? {
+            Some(id) => Some(id),
+            None => {
+                return Ok(Err(OrgImportError::ParentMissing(field_error(
                     "parent",
                     format!(
                         "no organisation with slug {p:?} (expected a file organisations/{p}.md)"
                     ),
-                )))),
-            },
-        };
+                ))))
+            }
+        },
+    };
     let fields = OrgFields {
         slug: &slug,
         name: meta.name.trim(),
@@ -487,29 +488,32 @@ async fn import_guide(
             }
         },
     };
-    let visibility =
-        match meta.visibility.as_deref().map(str::trim) {
-            None | Some("") => Visibility::Network,
-            Some(v) => match Visibility::parse(v) {
-                Some(v) => v,
-                None => return Ok(Err(field_error(
+    let visibility = match meta.visibility.as_deref().map(str::trim) {
+        None | Some("") => Visibility::Network,
+        Some(v) => match Visibility::parse(v) {
+            Some(v) => v,
+            None => {
+                return Ok(Err(field_error(
                     "visibility",
                     format!(
                         "unknown visibility {v:?}: expected one of public, network, organisation"
                     ),
-                ))),
-            },
-        };
+                )))
+            }
+        },
+    };
     let status = match meta.status.as_deref().map(str::trim) {
         None | Some("") => DocStatus::Published,
         Some(s) => match DocStatus::parse(s) {
             Some(s) => s,
-            None => return Ok(Err(field_error(
-                "status",
-                format!(
+            None => {
+                return Ok(Err(field_error(
+                    "status",
+                    format!(
                     "unknown status {s:?}: expected one of draft, in_review, published, archived"
                 ),
-            ))),
+                )))
+            }
         },
     };
     let mut tags = Vec::new();

@@ -8,7 +8,7 @@ use super::{get_guide, list_guides, GuideDetail, GuideList, GuideQuery, GuideSum
 use crate::components::layout::encode;
 use crate::components::toc::ContentsList;
 use crate::components::ui::{Breadcrumbs, Crumb, Pagination, SummaryRow, TagList, WarningCallout};
-use crate::pages::error_view;
+use crate::pages::when_loaded;
 
 /// A guide in a list: title, summary, organisation, date and tags.
 #[component]
@@ -67,15 +67,7 @@ pub fn GuidesPage() -> impl IntoView {
         <Title text="Guides"/>
         <Breadcrumbs crumbs=vec![Crumb::new("/", "Home")]/>
         <h1>"Best-practice guides"</h1>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let q = query();
-                match list.await {
-                    Ok(list) => view! { <GuideListView list query=q/> }.into_any(),
-                    Err(e) => error_view(e),
-                }
-            })}
-        </Suspense>
+        {when_loaded(list, move |list| view! { <GuideListView list query=query()/> })}
     }
 }
 
@@ -163,14 +155,7 @@ pub fn GuidePage() -> impl IntoView {
     let slug = move || params.read().get("slug").unwrap_or_default();
     let guide = Resource::new(slug, get_guide);
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match guide.await {
-                    Ok(g) => view! { <GuideView guide=g/> }.into_any(),
-                    Err(e) => error_view(e),
-                }
-            })}
-        </Suspense>
+        {when_loaded(guide, |g| view! { <GuideView guide=g/> })}
     }
 }
 

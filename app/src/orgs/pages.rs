@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 use super::{get_org, list_orgs, Nation, OrgListItem, OrgPage};
 use crate::components::ui::{Breadcrumbs, Crumb, SummaryRow};
 use crate::guides::pages::GuideCard;
-use crate::pages::error_view;
+use crate::pages::when_loaded;
 
 /// `/orgs`: every organisation, grouped by nation.
 #[component]
@@ -18,14 +18,7 @@ pub fn OrgsPage() -> impl IntoView {
         <Breadcrumbs crumbs=vec![Crumb::new("/", "Home")]/>
         <h1>"Organisations"</h1>
         <p class="nhsuk-lede-text">"Trusts, health boards, national bodies and suppliers sharing their work on Trustshare."</p>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match orgs.await {
-                    Ok(orgs) => view! { <OrgTables orgs/> }.into_any(),
-                    Err(e) => error_view(e),
-                }
-            })}
-        </Suspense>
+        {when_loaded(orgs, |orgs| view! { <OrgTables orgs/> })}
     }
 }
 
@@ -72,14 +65,7 @@ pub fn OrgDetailPage() -> impl IntoView {
     let slug = move || params.read().get("slug").unwrap_or_default();
     let org = Resource::new(slug, get_org);
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match org.await {
-                    Ok(org) => view! { <OrgView org/> }.into_any(),
-                    Err(e) => error_view(e),
-                }
-            })}
-        </Suspense>
+        {when_loaded(org, |org| view! { <OrgView org/> })}
     }
 }
 
