@@ -20,6 +20,14 @@ pub enum Action {
     OrganisationCreated,
     OrganisationUpdated,
     DocumentImported,
+    DocumentCreated,
+    DocumentEdited,
+    DocumentSubmitted,
+    DocumentApproved,
+    DocumentSentBack,
+    DocumentArchived,
+    DocumentRestored,
+    VisibilityChanged,
 }
 
 impl Action {
@@ -35,6 +43,14 @@ impl Action {
             Action::OrganisationCreated => "organisation-created",
             Action::OrganisationUpdated => "organisation-updated",
             Action::DocumentImported => "document-imported",
+            Action::DocumentCreated => "document-created",
+            Action::DocumentEdited => "document-edited",
+            Action::DocumentSubmitted => "document-submitted",
+            Action::DocumentApproved => "document-approved",
+            Action::DocumentSentBack => "document-sent-back",
+            Action::DocumentArchived => "document-archived",
+            Action::DocumentRestored => "document-restored",
+            Action::VisibilityChanged => "visibility-changed",
         }
     }
 }

@@ -47,5 +47,33 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+impl AppError {
+    /// The HTTP status that answers this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::Invalid(_) | AppError::Request(_) => 400,
+            AppError::Internal => 500,
+        }
+    }
+}
+
+/// Sets the response status of the current server function to match its error, so that a
+/// hidden document answers 404 there too.
+#[cfg(feature = "ssr")]
+pub fn with_status<T>(result: AppResult<T>) -> AppResult<T> {
+    if let Err(e) = &result {
+        if let (Some(response), Ok(code)) = (
+            leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+            axum::http::StatusCode::from_u16(e.status()),
+        ) {
+            response.set_status(code);
+        }
+    }
+    result
+}
+
 /// Result of a server function.
 pub type AppResult<T> = Result<T, AppError>;

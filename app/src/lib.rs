@@ -5,18 +5,20 @@
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
+use leptos_router::{path, MatchNestedRoutes, ParamSegment, SsrMode, StaticSegment};
 
 pub mod auth;
 pub mod components;
 pub mod documents;
 pub mod error;
-pub mod guides;
 pub mod islands;
+pub mod lessons;
 pub mod limits;
+pub mod notice;
 pub mod orgs;
 pub mod pages;
+pub mod plans;
 pub mod users;
 
 #[cfg(feature = "ssr")]
@@ -26,6 +28,8 @@ pub mod content;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod flash;
+#[cfg(feature = "ssr")]
 pub mod markdown;
 #[cfg(feature = "ssr")]
 pub mod permissions;
@@ -34,7 +38,10 @@ pub mod state;
 
 use auth::pages::LoginPage;
 use components::layout::{Footer, Header, SkipLink};
-use guides::pages::{GuidePage, GuidesPage};
+use documents::pages::{
+    DiffPage, DocListPage, DocPage, EditorPage, HistoryPage, ReviewPage, RevisionPage,
+};
+use documents::DocKind;
 use orgs::pages::{OrgDetailPage, OrgsPage};
 use pages::{HomePage, NotFound};
 
@@ -102,10 +109,13 @@ pub fn App() -> impl IntoView {
             </Suspense>
             <div class="nhsuk-width-container">
                 <main class="nhsuk-main-wrapper" id="maincontent">
+                    <notice::NoticeBanner/>
                     <Routes fallback=|| view! { <NotFound/> }>
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                        <Route path=path!("/guides") view=GuidesPage ssr=SsrMode::Async/>
-                        <Route path=path!("/guides/:slug") view=GuidePage ssr=SsrMode::Async/>
+                        <DocumentRoutes kind=DocKind::Guide/>
+                        <DocumentRoutes kind=DocKind::Plan/>
+                        <DocumentRoutes kind=DocKind::Lesson/>
+                        <Route path=path!("/review") view=ReviewPage ssr=SsrMode::Async/>
                         <Route path=path!("/orgs") view=OrgsPage ssr=SsrMode::Async/>
                         <Route path=path!("/orgs/:slug") view=OrgDetailPage ssr=SsrMode::Async/>
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
@@ -115,6 +125,23 @@ pub fn App() -> impl IntoView {
             <Footer/>
         </Router>
     }
+}
+
+/// The pages of one kind of document: list, new, page, edit, history, one revision, comparison.
+#[component(transparent)]
+fn DocumentRoutes(kind: DocKind) -> impl MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=StaticSegment(kind.path()) view=Outlet ssr=SsrMode::Async>
+            <Route path=StaticSegment("") view=move || view! { <DocListPage kind/> } ssr=SsrMode::Async/>
+            <Route path=StaticSegment("new") view=move || view! { <EditorPage kind new=true/> } ssr=SsrMode::Async/>
+            <Route path=ParamSegment("slug") view=move || view! { <DocPage kind/> } ssr=SsrMode::Async/>
+            <Route path=(ParamSegment("slug"), StaticSegment("edit")) view=move || view! { <EditorPage kind/> } ssr=SsrMode::Async/>
+            <Route path=(ParamSegment("slug"), StaticSegment("history")) view=move || view! { <HistoryPage kind/> } ssr=SsrMode::Async/>
+            <Route path=(ParamSegment("slug"), StaticSegment("history"), ParamSegment("number")) view=move || view! { <RevisionPage kind/> } ssr=SsrMode::Async/>
+            <Route path=(ParamSegment("slug"), StaticSegment("diff")) view=move || view! { <DiffPage kind/> } ssr=SsrMode::Async/>
+        </ParentRoute>
+    }
+    .into_inner()
 }
 
 /// Entry point of the wasm bundle: hydrates the islands on the page.

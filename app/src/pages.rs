@@ -3,8 +3,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::documents::api::recent_documents;
+use crate::documents::pages::DocCard;
+use crate::documents::DocKind;
 use crate::error::{AppError, AppResult};
-use crate::guides::{pages::GuideCard, recent_guides};
 
 /// Sets the HTTP status of the page being rendered on the server.
 pub fn set_status(code: u16) {
@@ -23,7 +25,6 @@ pub fn set_status(code: u16) {
 /// `/`: what the portal is, a search box and the latest guides.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let recent = Resource::new(|| (), |_| recent_guides());
     view! {
         <Title text="Share what works"/>
         <div class="nhsuk-grid-row">
@@ -47,23 +48,35 @@ pub fn HomePage() -> impl IntoView {
                 </form>
             </div>
         </div>
-        <h2>"Recently updated guides"</h2>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match recent.await {
-                    Ok(guides) if guides.is_empty() => view! { <p>"No guides have been published yet."</p> }.into_any(),
-                    Ok(guides) => view! {
-                        <ul class="nhsuk-grid-row nhsuk-card-group">
-                            {guides.into_iter().map(|g| view! {
-                                <li class="nhsuk-grid-column-one-half nhsuk-card-group__item"><GuideCard guide=g/></li>
-                            }).collect_view()}
-                        </ul>
-                        <p><a class="nhsuk-action-link__link" href="/guides">"Browse all guides"</a></p>
-                    }.into_any(),
-                    Err(e) => error_view(e),
-                }
-            })}
-        </Suspense>
+        {DocKind::ALL.into_iter().map(|kind| view! { <RecentDocuments kind/> }).collect_view()}
+    }
+}
+
+/// The newest documents of a kind, as cards.
+#[component]
+fn RecentDocuments(kind: DocKind) -> impl IntoView {
+    let recent = Resource::new(|| (), move |_| recent_documents(kind));
+    let heading = match kind {
+        DocKind::Guide => "Recently updated guides",
+        DocKind::Plan => "Deployment plans",
+        DocKind::Lesson => "Lessons learned",
+    };
+    view! {
+        <h2>{heading}</h2>
+        {when_loaded(recent, move |docs| {
+            if docs.is_empty() {
+                view! { <p>{format!("No {} have been published yet.", kind.short_plural().to_lowercase())}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="nhsuk-grid-row nhsuk-card-group">
+                        {docs.into_iter().map(|d| view! {
+                            <li class="nhsuk-grid-column-one-half nhsuk-card-group__item"><DocCard doc=d/></li>
+                        }).collect_view()}
+                    </ul>
+                    <p><a href=kind.list_path()>{format!("Browse all {}", kind.short_plural().to_lowercase())}</a></p>
+                }.into_any()
+            }
+        })}
     }
 }
 

@@ -16,8 +16,19 @@ pub struct Viewer {
 #[derive(Clone, Copy, Debug)]
 pub struct DocumentAccess {
     pub org_id: i64,
+    /// Visibility of the revision readers see.
     pub visibility: Visibility,
+    /// Workflow status of the newest revision.
     pub status: DocStatus,
+    /// Whether a revision has ever been approved.
+    pub has_published: bool,
+}
+
+impl DocumentAccess {
+    /// Readers see a document once a revision is approved, until it is archived.
+    pub fn readable_by_readers(&self) -> bool {
+        self.has_published && self.status != DocStatus::Archived
+    }
 }
 
 impl Viewer {
@@ -40,13 +51,15 @@ impl Viewer {
             .is_some_and(|u| u.org_id == org_id && u.role >= Role::Editor)
     }
 
-    /// May this viewer read this document?
+    /// May this viewer read this document? Its organisation's editors, publishers and admins
+    /// always may (drafts and reviews included); others only its approved revision, as its
+    /// visibility allows.
     pub fn can_read_document(&self, doc: &DocumentAccess) -> bool {
-        if self.is_admin() {
+        if self.is_admin() || self.works_on(doc.org_id) {
             return true;
         }
-        if doc.status != DocStatus::Published {
-            return self.works_on(doc.org_id);
+        if !doc.readable_by_readers() {
+            return false;
         }
         match (doc.visibility, &self.user) {
             (Visibility::Public, _) => true,
@@ -62,7 +75,9 @@ impl Viewer {
         let a = alias;
         match &self.user {
             _ if self.is_admin() => "1 = 1".to_owned(),
-            None => format!("({a}.status = 'published' AND {a}.visibility = 'public')"),
+            None => format!(
+                "({a}.published_revision_id IS NOT NULL AND {a}.status <> 'archived' AND {a}.visibility = 'public')"
+            ),
             Some(u) => {
                 let org = u.org_id;
                 let own_unpublished = if u.role >= Role::Editor {
@@ -71,10 +86,31 @@ impl Viewer {
                     String::new()
                 };
                 format!(
-                    "(({a}.status = 'published' AND ({a}.visibility IN ('public', 'network') OR {a}.org_id = {org})){own_unpublished})"
+                    "(({a}.published_revision_id IS NOT NULL AND {a}.status <> 'archived' AND ({a}.visibility IN ('public', 'network') OR {a}.org_id = {org})){own_unpublished})"
                 )
             }
         }
+    }
+
+    /// May this viewer create and edit drafts for this organisation?
+    pub fn can_edit_for(&self, org_id: i64) -> bool {
+        self.is_admin() || self.works_on(org_id)
+    }
+
+    /// May this viewer publish, send back and archive this organisation's documents?
+    pub fn can_publish_for(&self, org_id: i64) -> bool {
+        self.is_admin()
+            || self
+                .user
+                .as_ref()
+                .is_some_and(|u| u.org_id == org_id && u.role >= Role::Publisher)
+    }
+
+    /// May this viewer approve a revision written by `author_id`? Nobody but an admin approves
+    /// their own change.
+    pub fn can_approve(&self, org_id: i64, author_id: Option<i64>) -> bool {
+        self.is_admin()
+            || (self.can_publish_for(org_id) && self.user.as_ref().map(|u| u.id) != author_id)
     }
 
     /// Refuses anonymous viewers.
@@ -87,6 +123,16 @@ impl Viewer {
     pub fn can_see_people(&self) -> bool {
         self.user.is_some()
     }
+}
+
+/// The viewer of a session, for handlers outside Leptos.
+pub async fn viewer_of(
+    state: &crate::state::AppState,
+    session: &tower_sessions::Session,
+) -> AppResult<Viewer> {
+    Ok(Viewer {
+        user: crate::auth::session::user_of(state, session).await?,
+    })
 }
 
 /// The viewer of the current request, from its session.
@@ -128,18 +174,23 @@ mod tests {
         for viewer in &viewers {
             for org_id in [1_i64, 2] {
                 for visibility in Visibility::ALL {
-                    for status in DocStatus::ALL {
+                    for (status, has_published) in DocStatus::ALL
+                        .into_iter()
+                        .flat_map(|s| [(s, false), (s, true)])
+                    {
                         let doc = DocumentAccess {
                             org_id,
                             visibility,
                             status,
+                            has_published,
                         };
                         let sql = format!(
-                            "SELECT CASE WHEN {} THEN 1 ELSE 0 END FROM (SELECT {} AS org_id, '{}' AS visibility, '{}' AS status) d",
+                            "SELECT CASE WHEN {} THEN 1 ELSE 0 END FROM (SELECT {} AS org_id, '{}' AS visibility, '{}' AS status, {} AS published_revision_id) d",
                             viewer.document_filter("d"),
                             org_id,
                             visibility.as_str(),
-                            status.as_str()
+                            status.as_str(),
+                            if has_published { "7" } else { "NULL" }
                         );
                         let allowed: i64 =
                             sqlx::query_scalar(&sql).fetch_one(db.pool()).await.unwrap();
@@ -162,6 +213,7 @@ mod tests {
             org_id: 1,
             visibility: Visibility::Organisation,
             status: DocStatus::Published,
+            has_published: true,
         };
         assert!(user(1, Role::Reader).can_read_document(&doc));
         assert!(!user(2, Role::Publisher).can_read_document(&doc));
@@ -174,11 +226,72 @@ mod tests {
             org_id: 1,
             visibility: Visibility::Public,
             status: DocStatus::Draft,
+            has_published: false,
         };
         assert!(!user(1, Role::Reader).can_read_document(&doc));
         assert!(user(1, Role::Editor).can_read_document(&doc));
         assert!(!user(2, Role::Editor).can_read_document(&doc));
         assert!(user(2, Role::Admin).can_read_document(&doc));
         assert!(!Viewer::anonymous().can_read_document(&doc));
+    }
+}
+
+#[cfg(test)]
+mod workflow_tests {
+    use super::*;
+
+    fn user(id: i64, org_id: i64, role: Role) -> Viewer {
+        Viewer::signed_in(CurrentUser {
+            id,
+            name: "Test".into(),
+            email: "t@example.nhs.uk".into(),
+            org_id,
+            org_slug: "org".into(),
+            org_name: "Org".into(),
+            role,
+        })
+    }
+
+    #[test]
+    fn a_published_document_with_a_newer_draft_stays_readable() {
+        let doc = DocumentAccess {
+            org_id: 1,
+            visibility: Visibility::Network,
+            status: DocStatus::Draft,
+            has_published: true,
+        };
+        assert!(user(5, 2, Role::Reader).can_read_document(&doc));
+        assert!(!Viewer::anonymous().can_read_document(&doc));
+    }
+
+    #[test]
+    fn archived_documents_leave_readers_but_not_their_organisation() {
+        let doc = DocumentAccess {
+            org_id: 1,
+            visibility: Visibility::Public,
+            status: DocStatus::Archived,
+            has_published: true,
+        };
+        assert!(!Viewer::anonymous().can_read_document(&doc));
+        assert!(!user(5, 1, Role::Reader).can_read_document(&doc));
+        assert!(user(5, 1, Role::Editor).can_read_document(&doc));
+    }
+
+    #[test]
+    fn only_publishers_of_the_organisation_approve_and_never_their_own_change() {
+        assert!(user(1, 1, Role::Publisher).can_approve(1, Some(2)));
+        assert!(
+            !user(1, 1, Role::Publisher).can_approve(1, Some(1)),
+            "own change"
+        );
+        assert!(!user(1, 1, Role::Editor).can_approve(1, Some(2)));
+        assert!(
+            !user(1, 2, Role::Publisher).can_approve(1, Some(2)),
+            "other organisation"
+        );
+        assert!(
+            user(1, 2, Role::Admin).can_approve(1, Some(1)),
+            "admins may"
+        );
     }
 }

@@ -2,20 +2,12 @@
 
 #![recursion_limit = "512"]
 
-mod config;
-mod error;
-mod security;
-mod session_store;
-mod setup;
-mod startup;
-mod telemetry;
-
 use std::process::ExitCode;
 
 use clap::Parser;
-
-use config::{Cli, Command, Config, UserCommand};
-use error::ServerError;
+use server::config::{Cli, Command, Config, UserCommand};
+use server::error::ServerError;
+use server::{setup, startup, telemetry};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

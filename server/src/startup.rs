@@ -150,6 +150,7 @@ pub fn build_router(config: &Config, db: Db, addr: SocketAddr, store: DbSessionS
 
     Router::new()
         .route("/healthz", get(health))
+        .merge(crate::routes::router())
         .leptos_routes_with_context(&state, routes, context, app_shell)
         .nest_service("/pkg", ServeDir::new(site_root.join("pkg")))
         .nest_service("/assets", ServeDir::new(site_root.join("assets")))
@@ -169,6 +170,7 @@ pub fn build_router(config: &Config, db: Db, addr: SocketAddr, store: DbSessionS
             }
         })
         .with_state(state)
+        .layer(axum::middleware::from_fn(crate::routes::limits::enforce))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             allowed,

@@ -47,7 +47,7 @@ fn SignInForm(email: String, next: String, codes: Vec<String>) -> impl IntoView 
     if has(login_errors::INVALID) {
         let m = "Enter a correct email address and password. After several failed attempts an account is locked for 15 minutes.".to_owned();
         errors.push(FieldError {
-            field: "email",
+            field: "email".into(),
             message: m.clone(),
         });
         email_error = Some("The email address or password is not correct".to_owned());
@@ -55,7 +55,7 @@ fn SignInForm(email: String, next: String, codes: Vec<String>) -> impl IntoView 
     if has(login_errors::MISSING_EMAIL) {
         let m = "Enter your email address".to_owned();
         errors.push(FieldError {
-            field: "email",
+            field: "email".into(),
             message: m.clone(),
         });
         email_error = Some(m);
@@ -63,7 +63,7 @@ fn SignInForm(email: String, next: String, codes: Vec<String>) -> impl IntoView 
     if has(login_errors::MISSING_PASSWORD) {
         let m = "Enter your password".to_owned();
         errors.push(FieldError {
-            field: "password",
+            field: "password".into(),
             message: m.clone(),
         });
         password_error = Some(m);

@@ -39,6 +39,14 @@ fn unix_now() -> i64 {
 pub async fn current_user() -> AppResult<Option<CurrentUser>> {
     let session = request_session().await?;
     let state = app_state()?;
+    user_of(&state, &session).await
+}
+
+/// The signed-in user of a session, for handlers outside Leptos (exports, feeds, JSON API).
+pub async fn user_of(
+    state: &crate::state::AppState,
+    session: &Session,
+) -> AppResult<Option<CurrentUser>> {
     let user_id: Option<i64> = session.get(USER_ID).await.map_err(session_error)?;
     let Some(user_id) = user_id else {
         return Ok(None);

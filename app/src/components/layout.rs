@@ -14,6 +14,9 @@ pub fn SkipLink() -> impl IntoView {
 /// The NHS.UK header: service name, search, account links and main navigation.
 #[component]
 pub fn Header(user: Option<CurrentUser>) -> impl IntoView {
+    let staff = user
+        .as_ref()
+        .is_some_and(|u| u.role >= crate::auth::Role::Editor);
     let location = use_location();
     let path = location.pathname.get_untracked();
     let nav_path = path.clone();
@@ -99,7 +102,10 @@ pub fn Header(user: Option<CurrentUser>) -> impl IntoView {
                     <ul class="nhsuk-header__navigation-list">
                         {nav_item("/", "Home")}
                         {nav_item("/guides", "Guides")}
+                        {nav_item("/plans", "Plans")}
+                        {nav_item("/lessons", "Lessons")}
                         {nav_item("/orgs", "Organisations")}
+                        {staff.then(|| nav_item("/review", "Reviews"))}
                     </ul>
                 </div>
             </nav>

@@ -1,5 +1,6 @@
 //! Building blocks in the NHS.UK design system's markup.
 
+pub mod form;
 pub mod layout;
 pub mod toc;
 pub mod ui;

@@ -135,7 +135,7 @@ pub fn Pagination(page: i64, pages: i64, href: Callback<i64, String>) -> impl In
 /// A problem with a form field: the field's id and the message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
-    pub field: &'static str,
+    pub field: String,
     pub message: String,
 }
 

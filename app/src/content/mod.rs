@@ -1,5 +1,5 @@
 //! Importing a content folder: Markdown files with YAML front matter, one per item, in
-//! `organisations/`, `users/` and `guides/`. The file name is the slug.
+//! `organisations/`, `users/`, `guides/`, `plans/` and `lessons/`. The file name is the slug.
 //!
 //! Each file is validated completely before anything is written, then stored in its own
 //! transaction, so a bad file is reported (path, line, field, reason) and skipped while the
@@ -12,9 +12,12 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::audit::{self, Action, Actor};
-use crate::db::{self, Db};
-use crate::documents::{self, DocStatus, Visibility};
-use crate::guides::store::{self as guides, GuideFields, Upserted};
+use crate::db::Db;
+use crate::documents::export::DocFrontMatter;
+use crate::documents::fields::{DocFields, LessonFields, LessonPhase, PlanFields};
+use crate::documents::service::{self, Imported};
+use crate::documents::store::Content;
+use crate::documents::{self, DocKind, DocStatus, Visibility};
 use crate::orgs::store::{self as orgs, OrgFields};
 use crate::orgs::{Nation, OrgKind};
 use crate::users::store::{self as users, UserFields};
@@ -67,7 +70,7 @@ impl ImportReport {
     /// One line per kind, e.g. "guides: 3 created, 1 updated, 10 unchanged".
     pub fn summary(&self) -> String {
         let mut lines = Vec::new();
-        for kind in ["organisations", "users", "guides"] {
+        for kind in ["organisations", "users", "guides", "plans", "lessons"] {
             let c = self.created.get(kind).copied().unwrap_or(0);
             let u = self.updated.get(kind).copied().unwrap_or(0);
             let n = self.unchanged.get(kind).copied().unwrap_or(0);
@@ -100,7 +103,7 @@ pub enum ImportFailure {
     Database(#[from] sqlx::Error),
 }
 
-/// Imports every file under `dir`: organisations, then users, then guides.
+/// Imports every file under `dir`: organisations, then users, then guides, plans and lessons.
 pub async fn import_dir(db: &Db, dir: &Path) -> Result<ImportReport, ImportFailure> {
     let mut report = ImportReport::default();
     let actor = Actor::system("import");
@@ -130,10 +133,12 @@ pub async fn import_dir(db: &Db, dir: &Path) -> Result<ImportReport, ImportFailu
             Err(e) => report.errors.push(e),
         }
     }
-    for (path, text) in read_kind(dir, "guides")? {
-        match import_guide(db, &actor, &path, &text).await? {
-            Ok(outcome) => report.count("guides", outcome),
-            Err(e) => report.errors.push(e),
+    for kind in DocKind::ALL {
+        for (path, text) in read_kind(dir, kind.path())? {
+            match import_document(db, &actor, kind, &path, &text).await? {
+                Ok(outcome) => report.count(kind.path(), outcome),
+                Err(e) => report.errors.push(e),
+            }
         }
     }
     Ok(report)
@@ -416,32 +421,11 @@ async fn import_user(
     Ok(Ok(outcome))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct GuideFrontMatter {
-    title: String,
-    #[serde(default)]
-    summary: Option<String>,
-    organisation: String,
-    #[serde(default)]
-    owner: Option<String>,
-    #[serde(default)]
-    tags: Vec<String>,
-    #[serde(default)]
-    topic: Option<String>,
-    #[serde(default)]
-    visibility: Option<String>,
-    #[serde(default)]
-    status: Option<String>,
-    #[serde(default)]
-    review_by: Option<String>,
-    #[serde(default)]
-    updated: Option<String>,
-}
-
-async fn import_guide(
+/// Imports one document file of any kind.
+async fn import_document(
     db: &Db,
     actor: &Actor,
+    kind: DocKind,
     path: &Path,
     text: &str,
 ) -> Result<Result<Outcome, ImportError>, sqlx::Error> {
@@ -449,12 +433,18 @@ async fn import_guide(
         Ok(s) => s,
         Err(e) => return Ok(Err(e)),
     };
-    let (fm, meta) = match parse::<GuideFrontMatter>(path, text) {
+    let (fm, meta) = match parse::<DocFrontMatter>(path, text) {
         Ok(v) => v,
         Err(e) => return Ok(Err(e)),
     };
     let field_error =
         |field: &str, message: String| file_error(path, fm.line_of(field), Some(field), message);
+    if let Some(field) = meta.foreign_fields(kind).first() {
+        return Ok(Err(field_error(
+            field,
+            format!("this field is not used by a {}", kind.label()),
+        )));
+    }
     let title = meta.title.trim();
     if title.is_empty() {
         return Ok(Err(field_error("title", "must not be empty".into())));
@@ -488,32 +478,29 @@ async fn import_guide(
             }
         },
     };
-    let visibility = match meta.visibility.as_deref().map(str::trim) {
-        None | Some("") => Visibility::Network,
-        Some(v) => match Visibility::parse(v) {
-            Some(v) => v,
-            None => {
-                return Ok(Err(field_error(
+    let visibility =
+        match meta.visibility.as_deref().map(str::trim) {
+            None | Some("") => Visibility::Network,
+            Some(v) => match Visibility::parse(v) {
+                Some(v) => v,
+                None => return Ok(Err(field_error(
                     "visibility",
                     format!(
                         "unknown visibility {v:?}: expected one of public, network, organisation"
                     ),
-                )))
-            }
-        },
-    };
+                ))),
+            },
+        };
     let status = match meta.status.as_deref().map(str::trim) {
         None | Some("") => DocStatus::Published,
         Some(s) => match DocStatus::parse(s) {
             Some(s) => s,
-            None => {
-                return Ok(Err(field_error(
-                    "status",
-                    format!(
+            None => return Ok(Err(field_error(
+                "status",
+                format!(
                     "unknown status {s:?}: expected one of draft, in_review, published, archived"
                 ),
-                )))
-            }
+            ))),
         },
     };
     let mut tags = Vec::new();
@@ -523,6 +510,8 @@ async fn import_guide(
             Err(m) => return Ok(Err(field_error("tags", m))),
         }
     }
+    tags.sort();
+    tags.dedup();
     let review_by = match meta.review_by.as_deref() {
         None => None,
         Some(d) => match documents::validate_date(d) {
@@ -531,19 +520,19 @@ async fn import_guide(
         },
     };
     let updated_at = match meta.updated.as_deref() {
-        None => db::now(),
+        None => None,
         Some(d) => match documents::validate_date(d) {
-            Ok(d) => format!("{d}T00:00:00Z"),
+            Ok(d) => Some(format!("{d}T00:00:00Z")),
             Err(m) => return Ok(Err(field_error("updated", m))),
         },
     };
-    let body = fm.body.trim();
-    if body.is_empty() {
+    let body = fm.body.trim_start_matches(['\r', '\n']).trim_end();
+    if body.is_empty() && kind != DocKind::Lesson {
         return Ok(Err(file_error(
             path,
             Some(fm.body_first_line),
             None,
-            "the guide has no body text after the front matter",
+            format!("the {} has no text after the front matter", kind.label()),
         )));
     }
     if body.len() > crate::limits::MAX_BODY_BYTES {
@@ -552,50 +541,115 @@ async fn import_guide(
             Some(fm.body_first_line),
             None,
             format!(
-                "the body is {} KiB; the limit is {} KiB",
+                "the text is {} KiB; the limit is {} KiB",
                 body.len() / 1024,
                 crate::limits::MAX_BODY_BYTES / 1024
             ),
         )));
     }
-    let summary = match meta.summary {
+    let fields = match kind_fields(kind, &meta) {
+        Ok(f) => f,
+        Err((field, message)) => return Ok(Err(field_error(field, message))),
+    };
+    let summary = match &meta.summary {
         Some(s) if !s.trim().is_empty() => s.trim().to_owned(),
         _ => first_sentence(&crate::markdown::plain_text(body)),
     };
-    let guide = GuideFields {
-        slug: slug.clone(),
+    let content = Content {
         title: title.to_owned(),
         summary,
         body: body.to_owned(),
-        topic: meta.topic.unwrap_or_default().trim().to_owned(),
-        org_id,
+        topic: meta.topic.clone().unwrap_or_default().trim().to_owned(),
+        tags,
         owner_id,
         visibility,
-        status,
         review_by,
-        tags,
-        updated_at,
+        fields: service::fields_json(&fields),
     };
     let mut tx = db.begin_write().await?;
-    let outcome = match guides::upsert(&mut tx, &guide).await? {
-        Upserted::Created(_) => Outcome::Created,
-        Upserted::Updated(_) => Outcome::Updated,
-        Upserted::Unchanged(_) => {
+    let outcome = match service::import(
+        &mut tx,
+        kind,
+        &slug,
+        org_id,
+        &content,
+        status,
+        updated_at.as_deref(),
+        actor,
+    )
+    .await?
+    {
+        Imported::Created => Outcome::Created,
+        Imported::Updated => Outcome::Updated,
+        Imported::Unchanged => {
             tx.rollback().await?;
             return Ok(Ok(Outcome::Unchanged));
         }
     };
-    let detail = format!("guide from {}", path.display());
-    audit::record(
-        &mut *tx,
-        actor,
-        Action::DocumentImported,
-        &format!("/guides/{slug}"),
-        &detail,
-    )
-    .await?;
     tx.commit().await?;
     Ok(Ok(outcome))
+}
+
+/// The kind-specific fields of a front matter, checked; the error names the field.
+fn kind_fields(kind: DocKind, meta: &DocFrontMatter) -> Result<DocFields, (&'static str, String)> {
+    match kind {
+        DocKind::Guide => Ok(DocFields::Guide),
+        DocKind::Plan => {
+            let phases = meta.phases.clone().unwrap_or_default();
+            for phase in &phases {
+                for m in &phase.milestones {
+                    for (what, date) in [("baseline", &m.baseline), ("forecast", &m.forecast)] {
+                        documents::validate_date(date).map_err(|e| {
+                            ("phases", format!("milestone {:?} {what}: {e}", m.name))
+                        })?;
+                    }
+                }
+            }
+            Ok(DocFields::Plan(PlanFields {
+                initiative: meta
+                    .initiative
+                    .clone()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned(),
+                product: meta.product.clone().unwrap_or_default().trim().to_owned(),
+                product_version: meta
+                    .product_version
+                    .clone()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned(),
+                scope: meta.scope.clone().unwrap_or_default(),
+                phases,
+                risks: meta.risks.clone().unwrap_or_default(),
+                contacts: meta.contacts.clone().unwrap_or_default(),
+            }))
+        }
+        DocKind::Lesson => {
+            let phase = match meta.phase.as_deref() {
+                Some(p) => LessonPhase::parse(p).ok_or((
+                    "phase",
+                    format!("unknown phase {p:?}: expected one of procurement, pilot, rollout, business-as-usual"),
+                ))?,
+                None => return Err(("phase", "a lesson needs its phase".into())),
+            };
+            let mut related = Vec::new();
+            for link in meta.related.clone().unwrap_or_default() {
+                let (k, s) = crate::lessons::parse_related(&link).map_err(|m| ("related", m))?;
+                related.push(format!("{}/{s}", k.path()));
+            }
+            let text = |v: &Option<String>| v.clone().unwrap_or_default().trim().to_owned();
+            Ok(DocFields::Lesson(LessonFields {
+                phase,
+                context: text(&meta.context),
+                what_happened: text(&meta.what_happened),
+                what_worked: text(&meta.what_worked),
+                do_differently: text(&meta.do_differently),
+                recommendation: text(&meta.recommendation),
+                related,
+            }))
+        }
+    }
 }
 
 /// The first sentence of a text, at most 200 characters, for a missing summary.

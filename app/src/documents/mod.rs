@@ -1,21 +1,99 @@
-//! What every kind of document shares: visibility, workflow status and tags.
-//! Guides are the first kind; deployment plans and lessons learned reuse the same table.
+//! What every kind of document shares: kinds, visibility, workflow status, revisions, tags,
+//! and the pages, server functions and storage that work on any kind. Guides, deployment
+//! plans and lessons learned are kinds of document; their own modules add what only they have.
 
 use serde::{Deserialize, Serialize};
 
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod diff;
+#[cfg(feature = "ssr")]
+pub mod export;
+pub mod fields;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-/// Kinds of document, each with its own pages.
+pub use fields::DocFields;
+
+/// Kinds of document, each with its own pages under its own path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum DocKind {
     Guide,
+    Plan,
+    Lesson,
 }
 
 impl DocKind {
+    pub const ALL: [DocKind; 3] = [DocKind::Guide, DocKind::Plan, DocKind::Lesson];
+
+    /// The stored name.
     pub fn as_str(self) -> &'static str {
         match self {
             DocKind::Guide => "guide",
+            DocKind::Plan => "plan",
+            DocKind::Lesson => "lesson",
+        }
+    }
+
+    /// The first path segment of its pages, and its folder in a content tree.
+    pub fn path(self) -> &'static str {
+        match self {
+            DocKind::Guide => "guides",
+            DocKind::Plan => "plans",
+            DocKind::Lesson => "lessons",
+        }
+    }
+
+    /// The address of its list.
+    pub fn list_path(self) -> &'static str {
+        match self {
+            DocKind::Guide => "/guides",
+            DocKind::Plan => "/plans",
+            DocKind::Lesson => "/lessons",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DocKind::Guide => "guide",
+            DocKind::Plan => "deployment plan",
+            DocKind::Lesson => "lesson learned",
+        }
+    }
+
+    pub fn plural_title(self) -> &'static str {
+        match self {
+            DocKind::Guide => "Best-practice guides",
+            DocKind::Plan => "Deployment plans",
+            DocKind::Lesson => "Lessons learned",
+        }
+    }
+
+    pub fn short_plural(self) -> &'static str {
+        match self {
+            DocKind::Guide => "Guides",
+            DocKind::Plan => "Plans",
+            DocKind::Lesson => "Lessons",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s || k.path() == s)
+    }
+
+    /// Empty kind-specific fields.
+    pub fn empty_fields(self) -> DocFields {
+        match self {
+            DocKind::Guide => DocFields::Guide,
+            DocKind::Plan => DocFields::Plan(Default::default()),
+            DocKind::Lesson => DocFields::Lesson(Default::default()),
         }
     }
 }
@@ -59,7 +137,7 @@ impl Visibility {
     }
 }
 
-/// Where a document is in its workflow.
+/// Where a document's newest revision is in its workflow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DocStatus {
     Draft,
@@ -87,6 +165,24 @@ impl DocStatus {
 
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DocStatus::Draft => "Draft",
+            DocStatus::InReview => "In review",
+            DocStatus::Published => "Published",
+            DocStatus::Archived => "Archived",
+        }
+    }
+
+    pub fn tag_class(self) -> &'static str {
+        match self {
+            DocStatus::Draft => "nhsuk-tag nhsuk-tag--grey",
+            DocStatus::InReview => "nhsuk-tag nhsuk-tag--yellow",
+            DocStatus::Published => "nhsuk-tag nhsuk-tag--green",
+            DocStatus::Archived => "nhsuk-tag nhsuk-tag--red",
+        }
     }
 }
 

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::documents::model::DocSummary;
 use crate::error::AppError;
-use crate::guides::GuideSummary;
 
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -106,8 +106,8 @@ pub struct OrgListItem {
     pub nation: Nation,
     pub kind: OrgKind,
     pub parent: Option<OrgRef>,
-    /// Guides this viewer can read.
-    pub guide_count: i64,
+    /// Published documents this viewer can read.
+    pub document_count: i64,
 }
 
 /// A member shown on an organisation's page (signed-in viewers only).
@@ -130,7 +130,8 @@ pub struct OrgPage {
     pub children: Vec<OrgRef>,
     /// Sanitised HTML of the description.
     pub description_html: String,
-    pub guides: Vec<GuideSummary>,
+    /// Published documents of every kind the viewer may read.
+    pub documents: Vec<DocSummary>,
     /// `None` when the viewer may not see people.
     pub members: Option<Vec<Member>>,
 }
@@ -146,7 +147,15 @@ pub async fn list_orgs() -> Result<Vec<OrgListItem>, AppError> {
 /// One organisation's page.
 #[server(endpoint = "orgs/get")]
 pub async fn get_org(slug: String) -> Result<OrgPage, AppError> {
-    let viewer = crate::permissions::viewer().await?;
-    let state = crate::state::app_state()?;
-    store::page(&state.db, &viewer, &slug).await
+    crate::error::with_status(
+        async {
+            store::page(
+                &crate::state::app_state()?.db,
+                &crate::permissions::viewer().await?,
+                &slug,
+            )
+            .await
+        }
+        .await,
+    )
 }

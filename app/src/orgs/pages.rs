@@ -6,7 +6,8 @@ use leptos_router::hooks::use_params_map;
 
 use super::{get_org, list_orgs, Nation, OrgListItem, OrgPage};
 use crate::components::ui::{Breadcrumbs, Crumb, SummaryRow};
-use crate::guides::pages::GuideCard;
+use crate::documents::pages::DocCard;
+use crate::documents::DocKind;
 use crate::pages::when_loaded;
 
 /// `/orgs`: every organisation, grouped by nation.
@@ -38,7 +39,7 @@ fn OrgTables(orgs: Vec<OrgListItem>) -> impl IntoView {
                                 <th class="nhsuk-table__header" scope="col">"Organisation"</th>
                                 <th class="nhsuk-table__header" scope="col">"Code"</th>
                                 <th class="nhsuk-table__header" scope="col">"Type"</th>
-                                <th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col">"Guides"</th>
+                                <th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col">"Documents"</th>
                             </tr>
                         </thead>
                         <tbody class="nhsuk-table__body">
@@ -47,7 +48,7 @@ fn OrgTables(orgs: Vec<OrgListItem>) -> impl IntoView {
                                     <td class="nhsuk-table__cell"><a href=format!("/orgs/{}", o.slug)>{o.name}</a></td>
                                     <td class="nhsuk-table__cell">{o.code}</td>
                                     <td class="nhsuk-table__cell">{o.kind.label()}</td>
-                                    <td class="nhsuk-table__cell nhsuk-table__cell--numeric">{o.guide_count}</td>
+                                    <td class="nhsuk-table__cell nhsuk-table__cell--numeric">{o.document_count}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -58,7 +59,7 @@ fn OrgTables(orgs: Vec<OrgListItem>) -> impl IntoView {
         .collect_view()
 }
 
-/// `/orgs/{slug}`: one organisation, its guides and (for signed-in members) its people.
+/// `/orgs/{slug}`: one organisation, its documents and (for signed-in members) its people.
 #[component]
 pub fn OrgDetailPage() -> impl IntoView {
     let params = use_params_map();
@@ -80,7 +81,7 @@ fn OrgView(org: OrgPage) -> impl IntoView {
         parent,
         children,
         description_html,
-        guides,
+        documents,
         members,
     } = org;
     view! {
@@ -102,18 +103,23 @@ fn OrgView(org: OrgPage) -> impl IntoView {
                         {children.into_iter().map(|c| view! { <li><a href=format!("/orgs/{}", c.slug)>{c.name}</a></li> }).collect_view()}
                     </ul>
                 })}
-                <h2>"Guides"</h2>
-                {if guides.is_empty() {
-                    view! { <p>"No guides from this organisation that you can see."</p> }.into_any()
-                } else {
+                {DocKind::ALL.into_iter().map(|kind| {
+                    let of_kind: Vec<_> = documents.iter().filter(|d| d.kind == kind).cloned().collect();
                     view! {
-                        <ul class="nhsuk-grid-row nhsuk-card-group">
-                            {guides.into_iter().map(|g| view! {
-                                <li class="nhsuk-grid-column-full nhsuk-card-group__item"><GuideCard guide=g/></li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }}
+                        <h2>{kind.plural_title()}</h2>
+                        {if of_kind.is_empty() {
+                            view! { <p>{format!("No {} from this organisation that you can see.", kind.short_plural().to_lowercase())}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="nhsuk-grid-row nhsuk-card-group">
+                                    {of_kind.into_iter().map(|d| view! {
+                                        <li class="nhsuk-grid-column-one-half nhsuk-card-group__item"><DocCard doc=d/></li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    }
+                }).collect_view()}
                 <h2>"People"</h2>
                 {match members {
                     None => view! { <p><a href="/login">"Sign in"</a>" to see who works on this at the organisation."</p> }.into_any(),

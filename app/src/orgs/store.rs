@@ -120,7 +120,7 @@ pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
         .await
 }
 
-/// Every organisation with the number of guides the viewer can read.
+/// Every organisation with the number of published documents the viewer can read.
 pub async fn list(db: &Db, viewer: &Viewer) -> Result<Vec<OrgListItem>, sqlx::Error> {
     #[derive(FromRow)]
     struct Row {
@@ -131,14 +131,15 @@ pub async fn list(db: &Db, viewer: &Viewer) -> Result<Vec<OrgListItem>, sqlx::Er
         kind: String,
         parent_slug: Option<String>,
         parent_name: Option<String>,
-        guide_count: i64,
+        document_count: i64,
     }
     let sql = format!(
         "SELECT o.slug, o.name, o.code, o.nation, o.kind, p.slug AS parent_slug, p.name AS parent_name,
-            (SELECT COUNT(*) FROM documents d WHERE d.org_id = o.id AND d.kind = 'guide'
-                AND d.status = 'published' AND {}) AS guide_count
+            (SELECT COUNT(*) FROM documents d WHERE d.org_id = o.id
+                AND {} AND {}) AS document_count
          FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id
          ORDER BY o.name",
+        crate::documents::store::PUBLISHED,
         viewer.document_filter("d")
     );
     let rows = sqlx::query_as::<_, Row>(&sql).fetch_all(db.pool()).await?;
@@ -155,7 +156,7 @@ pub async fn list(db: &Db, viewer: &Viewer) -> Result<Vec<OrgListItem>, sqlx::Er
                 slug: r.slug,
                 name: r.name,
                 code: r.code,
-                guide_count: r.guide_count,
+                document_count: r.document_count,
             })
         })
         .collect())
@@ -180,7 +181,7 @@ pub async fn all_refs(db: &Db) -> Result<Vec<OrgRef>, sqlx::Error> {
         .collect())
 }
 
-/// The page of one organisation, with the guides the viewer can read.
+/// The page of one organisation, with the documents the viewer can read.
 pub async fn page(db: &Db, viewer: &Viewer, slug: &str) -> AppResult<OrgPage> {
     let row = sqlx::query_as::<_, OrgRow>(&format!("{ORG_SELECT} WHERE o.slug = $1"))
         .bind(slug)
@@ -196,7 +197,7 @@ pub async fn page(db: &Db, viewer: &Viewer, slug: &str) -> AppResult<OrgPage> {
     .into_iter()
     .map(|(slug, name)| OrgRef { slug, name })
     .collect();
-    let guides = crate::guides::store::list_for_org(db, viewer, row.id).await?;
+    let documents = crate::documents::store::list_for_org(db, viewer, row.id).await?;
     let members = if viewer.can_see_people() {
         let rows = crate::users::store::list_for_org(db, row.id).await?;
         Some(
@@ -220,7 +221,7 @@ pub async fn page(db: &Db, viewer: &Viewer, slug: &str) -> AppResult<OrgPage> {
         name: row.name,
         code: row.code,
         children,
-        guides,
+        documents,
         members,
     })
 }

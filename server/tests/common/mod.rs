@@ -221,7 +221,8 @@ impl TestServer {
         {
             let mut input = child.stdin.take().expect("stdin");
             if let Some(text) = stdin {
-                input.write_all(text.as_bytes()).expect("write stdin");
+                // A command that refuses its arguments exits before reading; that is fine.
+                let _ = input.write_all(text.as_bytes());
             }
         }
         let out = child.wait_with_output().expect("wait for trustshare");

@@ -1,0 +1,173 @@
+//! Form fields in NHS.UK markup, each with its label, hint and error message, named for the
+//! server function that receives the form.
+
+use leptos::prelude::*;
+
+use crate::documents::model::FormError;
+
+/// The messages of one form, looked up by field id.
+#[derive(Clone, Debug, Default)]
+pub struct Errors(pub Vec<FormError>);
+
+impl Errors {
+    pub fn get(&self, field: &str) -> Option<String> {
+        let messages: Vec<&str> = self
+            .0
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+            .collect();
+        (!messages.is_empty()).then(|| messages.join(". "))
+    }
+}
+
+/// `form[field]`, the name a server function taking `form: T` reads.
+pub fn form_name(field: &str) -> String {
+    format!("form[{field}]")
+}
+
+fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {
+    let mut ids = Vec::new();
+    if hint {
+        ids.push(format!("{id}-hint"));
+    }
+    if error {
+        ids.push(format!("{id}-error"));
+    }
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+#[component]
+fn Message(id: String, error: Option<String>) -> impl IntoView {
+    error.map(|e| {
+        view! {
+            <span class="nhsuk-error-message" id=format!("{id}-error")>
+                <span class="nhsuk-u-visually-hidden">"Error: "</span>{e}
+            </span>
+        }
+    })
+}
+
+/// A labelled text input.
+#[component]
+pub fn Input(
+    #[prop(into)] id: String,
+    #[prop(into)] name: String,
+    #[prop(into)] label: String,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(into)] value: String,
+    #[prop(optional_no_strip)] error: Option<String>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(default = "nhsuk-input")] class: &'static str,
+    #[prop(optional)] visually_hidden_label: bool,
+) -> impl IntoView {
+    let group = if error.is_some() {
+        "nhsuk-form-group nhsuk-form-group--error"
+    } else {
+        "nhsuk-form-group"
+    };
+    let input_class = if error.is_some() {
+        format!("{class} nhsuk-input--error")
+    } else {
+        class.to_owned()
+    };
+    let label_class = if visually_hidden_label {
+        "nhsuk-label nhsuk-u-visually-hidden"
+    } else {
+        "nhsuk-label"
+    };
+    view! {
+        <div class=group>
+            <label class=label_class for=id.clone()>{label}</label>
+            {hint.clone().map(|h| view! { <div class="nhsuk-hint" id=format!("{id}-hint")>{h}</div> })}
+            <Message id=id.clone() error=error.clone()/>
+            <input
+                class=input_class
+                id=id.clone()
+                name=name
+                type=input_type
+                value=value
+                aria-describedby=described_by(&id, hint.is_some(), error.is_some())
+            />
+        </div>
+    }
+}
+
+/// A labelled textarea.
+#[component]
+pub fn TextArea(
+    #[prop(into)] id: String,
+    #[prop(into)] name: String,
+    #[prop(into)] label: String,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(into)] value: String,
+    #[prop(optional_no_strip)] error: Option<String>,
+    #[prop(default = 5)] rows: u32,
+) -> impl IntoView {
+    let group = if error.is_some() {
+        "nhsuk-form-group nhsuk-form-group--error"
+    } else {
+        "nhsuk-form-group"
+    };
+    let class = if error.is_some() {
+        "nhsuk-textarea nhsuk-textarea--error"
+    } else {
+        "nhsuk-textarea"
+    };
+    view! {
+        <div class=group>
+            <label class="nhsuk-label" for=id.clone()>{label}</label>
+            {hint.clone().map(|h| view! { <div class="nhsuk-hint" id=format!("{id}-hint")>{h}</div> })}
+            <Message id=id.clone() error=error.clone()/>
+            <textarea
+                class=class
+                id=id.clone()
+                name=name
+                rows=rows.to_string()
+                aria-describedby=described_by(&id, hint.is_some(), error.is_some())
+            >{value.clone()}</textarea>
+        </div>
+    }
+}
+
+/// A labelled select; `options` are (value, label).
+#[component]
+pub fn Select(
+    #[prop(into)] id: String,
+    #[prop(into)] name: String,
+    #[prop(into)] label: String,
+    #[prop(optional, into)] hint: Option<String>,
+    options: Vec<(String, String)>,
+    #[prop(into)] selected: String,
+    #[prop(optional_no_strip)] error: Option<String>,
+    #[prop(optional)] visually_hidden_label: bool,
+) -> impl IntoView {
+    let group = if error.is_some() {
+        "nhsuk-form-group nhsuk-form-group--error"
+    } else {
+        "nhsuk-form-group"
+    };
+    let class = if error.is_some() {
+        "nhsuk-select nhsuk-select--error"
+    } else {
+        "nhsuk-select"
+    };
+    let label_class = if visually_hidden_label {
+        "nhsuk-label nhsuk-u-visually-hidden"
+    } else {
+        "nhsuk-label"
+    };
+    view! {
+        <div class=group>
+            <label class=label_class for=id.clone()>{label}</label>
+            {hint.clone().map(|h| view! { <div class="nhsuk-hint" id=format!("{id}-hint")>{h}</div> })}
+            <Message id=id.clone() error=error.clone()/>
+            <select class=class id=id.clone() name=name aria-describedby=described_by(&id, hint.is_some(), error.is_some())>
+                {options.into_iter().map(|(value, text)| {
+                    let is = value == selected;
+                    view! { <option value=value selected=is>{text}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}

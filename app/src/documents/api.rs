@@ -1,0 +1,201 @@
+//! Server functions for documents of every kind. Each asks the permission module (through the
+//! service and storage layers) before it reads or changes anything.
+
+use leptos::prelude::*;
+
+use super::model::{
+    DiffView, DocList, DocQuery, DocSummary, DocView, DocumentForm, EditorData, HistoryView,
+    ReviewQueue,
+};
+use super::DocKind;
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    pub use crate::auth::session::request_session;
+    pub use crate::documents::{service, store};
+    pub use crate::error::with_status;
+    pub use crate::permissions::viewer;
+    pub use crate::state::app_state;
+}
+
+/// Published documents of a kind the viewer may read, filtered and paginated.
+#[server(endpoint = "documents/list")]
+pub async fn list_documents(kind: DocKind, query: DocQuery) -> Result<DocList, AppError> {
+    use ssr::*;
+    with_status(async { store::list(&app_state()?.db, &viewer().await?, kind, &query).await }.await)
+}
+
+/// The most recently updated guides, plans and lessons the viewer may read, for the home page.
+#[server(endpoint = "documents/recent")]
+pub async fn recent_documents(kind: DocKind) -> Result<Vec<DocSummary>, AppError> {
+    use ssr::*;
+    let list = store::list(
+        &app_state()?.db,
+        &viewer().await?,
+        kind,
+        &DocQuery::default(),
+    )
+    .await?;
+    Ok(list.items.into_iter().take(4).collect())
+}
+
+/// A document page; "not found" for documents the viewer may not read.
+#[server(endpoint = "documents/get")]
+pub async fn get_document(kind: DocKind, slug: String) -> Result<DocView, AppError> {
+    use ssr::*;
+    with_status(
+        async { service::view(&app_state()?.db, &viewer().await?, kind, &slug).await }.await,
+    )
+}
+
+/// One revision of a document.
+#[server(endpoint = "documents/revision")]
+pub async fn get_revision(kind: DocKind, slug: String, number: i64) -> Result<DocView, AppError> {
+    use ssr::*;
+    with_status(
+        async {
+            service::revision_view(&app_state()?.db, &viewer().await?, kind, &slug, number).await
+        }
+        .await,
+    )
+}
+
+/// The revisions and workflow steps of a document. Readers see approved revisions only.
+#[server(endpoint = "documents/history")]
+pub async fn get_history(kind: DocKind, slug: String) -> Result<HistoryView, AppError> {
+    use ssr::*;
+    with_status(
+        async { service::history(&app_state()?.db, &viewer().await?, kind, &slug).await }.await,
+    )
+}
+
+/// Two revisions compared word by word.
+#[server(endpoint = "documents/diff")]
+pub async fn get_diff(
+    kind: DocKind,
+    slug: String,
+    from: i64,
+    to: i64,
+) -> Result<DiffView, AppError> {
+    use ssr::*;
+    with_status(
+        async { service::diff(&app_state()?.db, &viewer().await?, kind, &slug, from, to).await }
+            .await,
+    )
+}
+
+/// The editor, with what the user typed if their last post was refused or previewed.
+#[server(endpoint = "documents/editor")]
+pub async fn get_editor(kind: DocKind, slug: Option<String>) -> Result<EditorData, AppError> {
+    use ssr::*;
+    with_status(
+        async {
+            let session = request_session().await?;
+            service::editor(
+                &app_state()?.db,
+                &viewer().await?,
+                &session,
+                kind,
+                slug.as_deref(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// Saves the editor: a preview, a new draft revision, or a revision sent for review.
+#[server(endpoint = "documents/save")]
+pub async fn save_document(form: DocumentForm) -> Result<(), AppError> {
+    use ssr::*;
+    with_status(
+        async {
+            let session = request_session().await?;
+            let next = service::save(&app_state()?, &viewer().await?, &session, form).await?;
+            leptos_axum::redirect(&next);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// A workflow step: `submit`, `approve`, `send-back` (with a comment) or `archive`, on the
+/// revision the user saw.
+#[server(endpoint = "documents/step")]
+pub async fn document_step(
+    kind: DocKind,
+    slug: String,
+    step: String,
+    revision: i64,
+    #[server(default)] comment: String,
+) -> Result<(), AppError> {
+    use ssr::*;
+    with_status(
+        async {
+            let session = request_session().await?;
+            let step = service::Step::parse(&step)
+                .ok_or_else(|| AppError::Invalid(format!("Unknown step {step:?}")))?;
+            let next = service::step(
+                &app_state()?,
+                &viewer().await?,
+                &session,
+                kind,
+                &slug,
+                step,
+                &comment,
+                revision,
+            )
+            .await?;
+            leptos_axum::redirect(&next);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Restores an old revision as the newest draft.
+#[server(endpoint = "documents/restore")]
+pub async fn restore_revision(kind: DocKind, slug: String, number: i64) -> Result<(), AppError> {
+    use ssr::*;
+    with_status(
+        async {
+            let session = request_session().await?;
+            let next = service::restore(
+                &app_state()?,
+                &viewer().await?,
+                &session,
+                kind,
+                &slug,
+                number,
+            )
+            .await?;
+            leptos_axum::redirect(&next);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Renders Markdown as the page would show it, for the editor's live preview.
+#[server(endpoint = "documents/preview")]
+pub async fn preview_markdown(markdown: String) -> Result<String, AppError> {
+    use ssr::*;
+    with_status(
+        async {
+            viewer().await?.require_user()?;
+            if markdown.len() > crate::limits::MAX_BODY_BYTES {
+                return Err(AppError::Invalid("The text is too long to preview".into()));
+            }
+            Ok(crate::markdown::render(&markdown).html)
+        }
+        .await,
+    )
+}
+
+/// Documents waiting for the viewer's organisation: approvals, drafts and reviews due.
+#[server(endpoint = "documents/review-queue")]
+pub async fn get_review_queue() -> Result<ReviewQueue, AppError> {
+    use ssr::*;
+    with_status(async { service::review_queue(&app_state()?.db, &viewer().await?).await }.await)
+}
