@@ -39,14 +39,19 @@ export default defineConfig({
     screenshot: 'off',
     video: 'off',
   },
+  // Every test runs in both projects, with and without JavaScript, unless it is tagged
+  // @javascript-only or @no-javascript-only.
   projects: [
     {
       name: 'javascript',
       use: { javaScriptEnabled: true },
+      // Tests tagged for the other mode only (see tests/support.ts).
+      grepInvert: /@no-javascript-only/,
     },
     {
       name: 'no-javascript',
       use: { javaScriptEnabled: false },
+      grepInvert: /@javascript-only/,
     },
   ],
 });
