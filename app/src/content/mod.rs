@@ -478,29 +478,32 @@ async fn import_document(
             }
         },
     };
-    let visibility =
-        match meta.visibility.as_deref().map(str::trim) {
-            None | Some("") => Visibility::Network,
-            Some(v) => match Visibility::parse(v) {
-                Some(v) => v,
-                None => return Ok(Err(field_error(
+    let visibility = match meta.visibility.as_deref().map(str::trim) {
+        None | Some("") => Visibility::Network,
+        Some(v) => match Visibility::parse(v) {
+            Some(v) => v,
+            None => {
+                return Ok(Err(field_error(
                     "visibility",
                     format!(
                         "unknown visibility {v:?}: expected one of public, network, organisation"
                     ),
-                ))),
-            },
-        };
+                )))
+            }
+        },
+    };
     let status = match meta.status.as_deref().map(str::trim) {
         None | Some("") => DocStatus::Published,
         Some(s) => match DocStatus::parse(s) {
             Some(s) => s,
-            None => return Ok(Err(field_error(
-                "status",
-                format!(
+            None => {
+                return Ok(Err(field_error(
+                    "status",
+                    format!(
                     "unknown status {s:?}: expected one of draft, in_review, published, archived"
                 ),
-            ))),
+                )))
+            }
         },
     };
     let mut tags = Vec::new();

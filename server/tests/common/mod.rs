@@ -357,3 +357,37 @@ pub fn content_tree(files: &[(&str, &str)]) -> TempDir {
     }
     dir
 }
+
+/// Posts a form as a browser without JavaScript would; returns the status and `Location`.
+pub async fn post_form(
+    server: &TestServer,
+    client: &reqwest::Client,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let response = client
+        .post(server.url(path))
+        .header("origin", &server.base)
+        .form(fields)
+        .send()
+        .await
+        .expect("post form");
+    (response.status().as_u16(), location(&response))
+}
+
+/// The value of the hidden or text input named `name` in a page.
+pub fn input_value(page: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\"");
+    let at = page.find(&marker)?;
+    let tag_start = page[..at].rfind('<')?;
+    let tag_end = at + page[at..].find('>')?;
+    let tag = &page[tag_start..tag_end];
+    let value = tag.split("value=\"").nth(1)?.split('"').next()?;
+    Some(
+        value
+            .replace("&amp;", "&")
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">"),
+    )
+}

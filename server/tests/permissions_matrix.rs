@@ -1,0 +1,544 @@
+//! Who may see what, for every route: the table below gives the expected answer for each
+//! route × role × own or other organisation × visibility. It is written out by hand from the
+//! rules, not computed from the code it checks. A route the table does not list fails the test.
+
+mod common;
+
+use common::{content_tree, repo_root, TestServer, PASSWORD};
+
+/// Documents each kind gets, all owned by NHS Fife.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Doc {
+    Public,
+    Network,
+    Organisation,
+    /// Never approved; visibility public.
+    Draft,
+}
+
+impl Doc {
+    const ALL: [Doc; 4] = [Doc::Public, Doc::Network, Doc::Organisation, Doc::Draft];
+
+    fn slug(self) -> &'static str {
+        match self {
+            Doc::Public => "m-public",
+            Doc::Network => "m-network",
+            Doc::Organisation => "m-organisation",
+            Doc::Draft => "m-draft",
+        }
+    }
+}
+
+/// What a cell expects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cell {
+    /// This HTTP status.
+    S(u16),
+    /// Status 200, and the document is (true) or is not (false) in the list.
+    L(bool),
+}
+use Cell::{L, S};
+
+/// The viewers, in column order.
+const VIEWERS: [&str; 8] = [
+    "anonymous",
+    "reader, own organisation",
+    "editor, own organisation",
+    "publisher, own organisation",
+    "reader, other organisation",
+    "editor, other organisation",
+    "publisher, other organisation",
+    "admin",
+];
+
+// Rows shared by every route that shows one document.
+const PAGE: [(Doc, [Cell; 8]); 4] = [
+    (
+        Doc::Public,
+        [
+            S(200),
+            S(200),
+            S(200),
+            S(200),
+            S(200),
+            S(200),
+            S(200),
+            S(200),
+        ],
+    ),
+    (
+        Doc::Network,
+        [
+            S(404),
+            S(200),
+            S(200),
+            S(200),
+            S(200),
+            S(200),
+            S(200),
+            S(200),
+        ],
+    ),
+    (
+        Doc::Organisation,
+        [
+            S(404),
+            S(200),
+            S(200),
+            S(200),
+            S(404),
+            S(404),
+            S(404),
+            S(200),
+        ],
+    ),
+    (
+        Doc::Draft,
+        [
+            S(404),
+            S(404),
+            S(200),
+            S(200),
+            S(404),
+            S(404),
+            S(404),
+            S(200),
+        ],
+    ),
+];
+const EDIT: [(Doc, [Cell; 8]); 4] = [
+    (
+        Doc::Public,
+        [
+            S(401),
+            S(403),
+            S(200),
+            S(200),
+            S(403),
+            S(403),
+            S(403),
+            S(200),
+        ],
+    ),
+    (
+        Doc::Network,
+        [
+            S(401),
+            S(403),
+            S(200),
+            S(200),
+            S(403),
+            S(403),
+            S(403),
+            S(200),
+        ],
+    ),
+    (
+        Doc::Organisation,
+        [
+            S(401),
+            S(403),
+            S(200),
+            S(200),
+            S(404),
+            S(404),
+            S(404),
+            S(200),
+        ],
+    ),
+    (
+        Doc::Draft,
+        [
+            S(401),
+            S(404),
+            S(200),
+            S(200),
+            S(404),
+            S(404),
+            S(404),
+            S(200),
+        ],
+    ),
+];
+const LISTED: [(Doc, [Cell; 8]); 4] = [
+    (
+        Doc::Public,
+        [
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+        ],
+    ),
+    (
+        Doc::Network,
+        [
+            L(false),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+        ],
+    ),
+    (
+        Doc::Organisation,
+        [
+            L(false),
+            L(true),
+            L(true),
+            L(true),
+            L(false),
+            L(false),
+            L(false),
+            L(true),
+        ],
+    ),
+    // Lists show published documents only, to everyone.
+    (
+        Doc::Draft,
+        [
+            L(false),
+            L(false),
+            L(false),
+            L(false),
+            L(false),
+            L(false),
+            L(false),
+            L(false),
+        ],
+    ),
+];
+const REVIEW_QUEUE: [(Doc, [Cell; 8]); 1] = [(
+    Doc::Draft,
+    [
+        S(401),
+        S(403),
+        L(true),
+        L(true),
+        S(403),
+        L(false),
+        L(false),
+        L(true),
+    ],
+)];
+const NEW: [Cell; 8] = [
+    S(401),
+    S(403),
+    S(200),
+    S(200),
+    S(403),
+    S(200),
+    S(200),
+    S(200),
+];
+const OPEN: [Cell; 8] = [S(200); 8];
+
+/// Every GET route, with `{kind}` standing for guides, plans and lessons, and its expectations.
+fn table() -> Vec<(&'static str, Vec<(Option<Doc>, [Cell; 8])>)> {
+    let doc_rows =
+        |rows: &[(Doc, [Cell; 8])]| rows.iter().map(|(d, c)| (Some(*d), *c)).collect::<Vec<_>>();
+    vec![
+        ("/", vec![(None, OPEN)]),
+        ("/login", vec![(None, OPEN)]),
+        ("/healthz", vec![(None, OPEN)]),
+        ("/orgs", vec![(None, OPEN)]),
+        ("/orgs/{slug}", doc_rows(&LISTED)),
+        ("/review", doc_rows(&REVIEW_QUEUE)),
+        ("/{kind}", doc_rows(&LISTED)),
+        ("/{kind}/new", vec![(None, NEW)]),
+        ("/{kind}/{slug}", doc_rows(&PAGE)),
+        ("/{kind}/{slug}/edit", doc_rows(&EDIT)),
+        ("/{kind}/{slug}/history", doc_rows(&PAGE)),
+        ("/{kind}/{slug}/history/{number}", doc_rows(&PAGE)),
+        ("/{kind}/{slug}/diff", doc_rows(&PAGE)),
+        ("/{kind}/{slug}/export.md", doc_rows(&PAGE)),
+        ("/api/v1/{kind}", doc_rows(&LISTED)),
+        ("/api/v1/{kind}/{slug}", doc_rows(&PAGE)),
+    ]
+}
+
+/// Server functions: the read-only ones are checked in the matrix; the others change state and
+/// are covered, with their permissions, by the named test files.
+const SERVER_FUNCTIONS_IN_MATRIX: &[(&str, &[(Doc, [Cell; 8])])] = &[
+    ("/api/documents/get", &PAGE),
+    ("/api/documents/history", &PAGE),
+    ("/api/documents/revision", &PAGE),
+    ("/api/documents/diff", &PAGE),
+    ("/api/documents/editor", &EDIT),
+];
+const SERVER_FUNCTIONS_ELSEWHERE: &[(&str, &str)] = &[
+    ("/api/documents/save", "publishing.rs"),
+    ("/api/documents/step", "publishing.rs"),
+    ("/api/documents/restore", "publishing.rs"),
+    (
+        "/api/documents/preview",
+        "publishing.rs (preview) and this file (anonymous refused)",
+    ),
+    (
+        "/api/documents/list",
+        "this file through /{kind} (same storage call)",
+    ),
+    (
+        "/api/documents/recent",
+        "this file through / (published, visible documents only)",
+    ),
+    ("/api/documents/review-queue", "this file through /review"),
+    ("/api/sign-in", "auth.rs"),
+    ("/api/sign-out", "auth.rs"),
+    ("/api/current-user", "auth.rs"),
+    ("/api/notice", "publishing.rs"),
+    ("/api/orgs/list", "this file through /orgs"),
+    ("/api/orgs/get", "this file through /orgs/{slug}"),
+];
+
+fn kind_template(path: &str) -> String {
+    let mut segments: Vec<String> = path.split('/').map(str::to_owned).collect();
+    for s in segments.iter_mut() {
+        if s == "guides" || s == "plans" || s == "lessons" {
+            *s = "{kind}".into();
+            break;
+        }
+    }
+    segments
+        .join("/")
+        .replace(":slug", "{slug}")
+        .replace(":number", "{number}")
+}
+
+#[tokio::test]
+async fn every_route_is_in_the_table() {
+    let listed: Vec<&str> = table().iter().map(|(r, _)| *r).collect();
+    let leptos_routes: Vec<String> = leptos_axum::generate_route_list(app::App)
+        .iter()
+        .map(|r| kind_template(r.path()))
+        .collect();
+    assert!(
+        leptos_routes.len() >= 10,
+        "route list generated: {leptos_routes:?}"
+    );
+    let mut missing = Vec::new();
+    for route in leptos_routes.iter().map(String::as_str).chain(
+        server::routes::ROUTES
+            .iter()
+            .map(|r| kind_template(r))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str),
+    ) {
+        if !listed.contains(&route) {
+            missing.push(route.to_owned());
+        }
+    }
+    for (path, _) in leptos::server_fn::axum::server_fn_paths() {
+        let known = SERVER_FUNCTIONS_IN_MATRIX.iter().any(|(p, _)| *p == path)
+            || SERVER_FUNCTIONS_ELSEWHERE.iter().any(|(p, _)| *p == path);
+        if !known {
+            missing.push(path.to_owned());
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "routes missing from the permission table: {missing:?}"
+    );
+}
+
+fn fixture() -> common::TempDir {
+    let root = repo_root().join("content");
+    let mut files: Vec<(String, String)> = Vec::new();
+    for dir in ["organisations", "users"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            files.push((
+                format!("{dir}/{}", path.file_name().unwrap().to_string_lossy()),
+                std::fs::read_to_string(&path).unwrap(),
+            ));
+        }
+    }
+    for kind in ["guides", "plans", "lessons"] {
+        let extra = match kind {
+            "plans" => "initiative: Single sign-on rollout\nproduct: OneSign\n",
+            "lessons" => "phase: pilot\ncontext: Context.\nwhat_happened: It happened.\nrecommendation: Do it.\n",
+            _ => "",
+        };
+        for doc in Doc::ALL {
+            let (visibility, status) = match doc {
+                Doc::Public => ("public", "published"),
+                Doc::Network => ("network", "published"),
+                Doc::Organisation => ("organisation", "published"),
+                Doc::Draft => ("public", "draft"),
+            };
+            files.push((
+                format!("{kind}/{}.md", doc.slug()),
+                format!(
+                    "---\ntitle: Matrix {kind} {visibility} {status}\nsummary: For the permission matrix.\norganisation: nhs-fife\nowner: callum.sampleton@fife.nhs.example\nvisibility: {visibility}\nstatus: {status}\nreview_by: 2027-01-01\n{extra}---\nMatrix body.\n"
+                ),
+            ));
+        }
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    content_tree(&refs)
+}
+
+fn concrete(route: &str, kind: &str, doc: Option<Doc>) -> String {
+    let slug = doc.map(Doc::slug).unwrap_or("m-public");
+    let path = route
+        .replace("{kind}", kind)
+        .replace("{number}", "1")
+        .replace("/orgs/{slug}", "/orgs/nhs-fife")
+        .replace("{slug}", slug);
+    if route.ends_with("/diff") {
+        format!("{path}?from=1&to=1")
+    } else {
+        path
+    }
+}
+
+#[tokio::test]
+async fn every_route_answers_every_viewer_as_the_table_says() {
+    let content = fixture();
+    let server = TestServer::start_with_content(content.0.clone()).await;
+    let tayside_publisher = "tess.publisher@tayside.nhs.example";
+    let out = server.command(
+        &[
+            "user",
+            "add",
+            "--email",
+            tayside_publisher,
+            "--name",
+            "Tess Publisher",
+            "--org",
+            "nhs-tayside",
+            "--role",
+            "publisher",
+        ],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let emails = [
+        "isla.placeholder@fife.nhs.example",
+        "callum.sampleton@fife.nhs.example",
+        "morag.testwell@fife.nhs.example",
+        "duncan.trialford@tayside.nhs.example",
+        "kirsty.dummett@tayside.nhs.example",
+    ];
+    for email in emails {
+        server.set_password(email, PASSWORD);
+    }
+    let mut clients = vec![server.client()];
+    for email in emails.iter().chain([&tayside_publisher]) {
+        clients.push(server.signed_in(email, PASSWORD).await);
+    }
+    clients.push(
+        server
+            .signed_in("admin@trustshare.localhost", &server.admin_password)
+            .await,
+    );
+
+    let mut failures = Vec::new();
+    let mut cells = 0;
+    for (route, rows) in table() {
+        let kinds: &[&str] = if route.contains("{kind}") {
+            &["guides", "plans", "lessons"]
+        } else {
+            &["guides", "plans", "lessons"]
+        };
+        for (doc, expected) in rows {
+            for kind in kinds {
+                let path = concrete(route, kind, doc);
+                // Lists on pages other than /{kind} hold every kind; look for this kind's slug.
+                let needle = doc.map(|d| format!("/{kind}/{}", d.slug()));
+                for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(expected)) {
+                    cells += 1;
+                    let (status, body) = server.get(client, &path).await;
+                    let ok = match want {
+                        S(code) => status == code,
+                        L(listed) => {
+                            let found = needle.as_deref().is_some_and(|n| body.contains(n))
+                                || doc.is_some_and(|d| {
+                                    body.contains(&format!("\"slug\":\"{}\"", d.slug()))
+                                        && body.contains(&format!(
+                                            "\"kind\":\"{}\"",
+                                            &kind[..kind.len() - 1]
+                                        ))
+                                });
+                            status == 200 && found == listed
+                        }
+                    };
+                    if !ok {
+                        failures.push(format!(
+                            "{path} as {viewer} ({doc:?}): expected {want:?}, got {status}"
+                        ));
+                    }
+                }
+                if !route.contains("{kind}") {
+                    break;
+                }
+            }
+        }
+    }
+
+    // The read-only server functions answer as their pages do.
+    let json = |c: &reqwest::Client| c.clone();
+    for (path, rows) in SERVER_FUNCTIONS_IN_MATRIX {
+        for (doc, expected) in rows.iter() {
+            for kind in ["guide", "plan", "lesson"] {
+                let mut form = vec![("kind", kind.to_owned()), ("slug", doc.slug().to_owned())];
+                if path.ends_with("/revision") {
+                    form.push(("number", "1".into()));
+                }
+                if path.ends_with("/diff") {
+                    form.push(("from", "1".into()));
+                    form.push(("to", "1".into()));
+                }
+                for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(expected)) {
+                    cells += 1;
+                    let response = json(client)
+                        .post(server.url(path))
+                        .header("accept", "application/json")
+                        .header("origin", &server.base)
+                        .form(&form)
+                        .send()
+                        .await
+                        .unwrap();
+                    let status = response.status().as_u16();
+                    if S(status) != *want {
+                        failures.push(format!(
+                            "POST {path} {kind}/{} as {viewer}: expected {want:?}, got {status}",
+                            doc.slug()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    let preview = server
+        .client()
+        .post(server.url("/api/documents/preview"))
+        .form(&[("markdown", "x")])
+        .send()
+        .await
+        .unwrap();
+    if preview.status() != 401 {
+        failures.push(format!(
+            "POST /api/documents/preview anonymously: expected 401, got {}",
+            preview.status()
+        ));
+    }
+    assert!(cells > 1000, "only {cells} cells checked");
+    assert!(
+        failures.is_empty(),
+        "{} of {cells} cells differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

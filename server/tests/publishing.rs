@@ -1,0 +1,856 @@
+//! Drafts, review, publishing, history, comparison, restore, concurrency and export of
+//! documents, driven through the same forms a browser without JavaScript posts.
+
+mod common;
+
+use common::{content_tree, input_value, post_form, TestServer, PASSWORD};
+
+const EDITOR: &str = "callum.sampleton@fife.nhs.example";
+const PUBLISHER: &str = "morag.testwell@fife.nhs.example";
+const READER: &str = "isla.placeholder@fife.nhs.example";
+const OTHER_READER: &str = "duncan.trialford@tayside.nhs.example";
+
+async fn start() -> TestServer {
+    let server = TestServer::start().await;
+    for user in [EDITOR, PUBLISHER, READER, OTHER_READER] {
+        server.set_password(user, PASSWORD);
+    }
+    server
+}
+
+fn guide_form<'a>(title: &'a str, body: &'a str, visibility: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("form[kind]", "guide"),
+        ("form[slug]", ""),
+        ("form[base_revision]", "0"),
+        ("form[org]", "nhs-fife"),
+        ("form[title]", title),
+        ("form[summary]", "How we test workstation lock timers."),
+        ("form[body]", body),
+        ("form[tags]", "testing, walk-away-security"),
+        ("form[visibility]", visibility),
+        ("form[owner]", EDITOR),
+        ("form[review_by]", "2027-06-30"),
+        ("form[comment]", "First version"),
+        ("form[intent]", "save"),
+    ]
+}
+
+/// The editor's current form values for a document, as a browser would send them back.
+async fn edit_form(server: &TestServer, client: &reqwest::Client, path: &str) -> (String, String) {
+    let (status, page) = server.get(client, &format!("{path}/edit")).await;
+    assert_eq!(status, 200, "editor of {path}");
+    (
+        input_value(&page, "form[base_revision]").expect("base revision"),
+        page,
+    )
+}
+
+fn edit_fields<'a>(
+    slug: &'a str,
+    base: &'a str,
+    title: &'a str,
+    body: &'a str,
+    intent: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("form[kind]", "guide"),
+        ("form[slug]", slug),
+        ("form[base_revision]", base),
+        ("form[title]", title),
+        ("form[summary]", "How we test workstation lock timers."),
+        ("form[body]", body),
+        ("form[tags]", "testing"),
+        ("form[visibility]", "public"),
+        ("form[owner]", EDITOR),
+        ("form[review_by]", "2027-06-30"),
+        ("form[intent]", intent),
+    ]
+}
+
+async fn step(
+    server: &TestServer,
+    client: &reqwest::Client,
+    slug: &str,
+    step: &str,
+    revision: &str,
+    comment: &str,
+) -> (u16, String) {
+    post_form(
+        server,
+        client,
+        "/api/documents/step",
+        &[
+            ("kind", "guide"),
+            ("slug", slug),
+            ("step", step),
+            ("revision", revision),
+            ("comment", comment),
+        ],
+    )
+    .await
+}
+
+/// The id of the revision the page shows, as its workflow buttons send it.
+fn shown_revision(page: &str) -> String {
+    input_value(page, "revision").expect("workflow form on the page")
+}
+
+async fn audit_actions(server: &TestServer, target: &str) -> Vec<String> {
+    let db = server.db().await;
+    sqlx::query_scalar::<_, String>("SELECT action FROM audit_log WHERE target = $1 ORDER BY id")
+        .bind(target)
+        .fetch_all(db.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_draft_is_reviewed_approved_and_then_read_by_everyone() {
+    let server = start().await;
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    let publisher = server.signed_in(PUBLISHER, PASSWORD).await;
+    let reader = server.signed_in(READER, PASSWORD).await;
+    let anonymous = server.client();
+
+    let (status, location) = post_form(
+        &server,
+        &editor,
+        "/api/documents/save",
+        &guide_form(
+            "Zebra lock timer testing",
+            "## Steps\n\nTap out and wait.",
+            "public",
+        ),
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (302, "/guides/zebra-lock-timer-testing")
+    );
+    let path = "/guides/zebra-lock-timer-testing";
+
+    // A draft: its organisation's editors and publishers see it, nobody else.
+    let (status, page) = server.get(&editor, path).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Draft saved"), "notice after saving");
+    let (_, page) = server.get(&editor, path).await;
+    assert!(!page.contains("Draft saved"), "a notice is shown once");
+    assert_eq!(server.get(&publisher, path).await.0, 200);
+    assert_eq!(
+        server.get(&reader, path).await.0,
+        404,
+        "readers do not see drafts"
+    );
+    assert_eq!(server.get(&anonymous, path).await.0, 404);
+    let (_, list) = server.get(&anonymous, "/guides?q=zebra").await;
+    assert!(list.contains("No guides found"), "drafts are not listed");
+
+    // The editor sends it for review; the publisher approves it.
+    let revision = shown_revision(&page);
+    assert_eq!(
+        step(
+            &server,
+            &editor,
+            "zebra-lock-timer-testing",
+            "submit",
+            &revision,
+            ""
+        )
+        .await
+        .0,
+        302
+    );
+    let (_, page) = server.get(&publisher, path).await;
+    assert!(page.contains("Approve and publish"));
+    assert_eq!(
+        step(
+            &server,
+            &publisher,
+            "zebra-lock-timer-testing",
+            "approve",
+            &revision,
+            ""
+        )
+        .await
+        .0,
+        302
+    );
+
+    let (status, page) = server.get(&anonymous, path).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Zebra lock timer testing") && page.contains("Tap out and wait."));
+    let (_, list) = server.get(&anonymous, "/guides?q=zebra").await;
+    assert!(list.contains("/guides/zebra-lock-timer-testing"));
+
+    let actions = audit_actions(&server, path).await;
+    for expected in [
+        "document-created",
+        "document-submitted",
+        "document-approved",
+    ] {
+        assert!(
+            actions.contains(&expected.to_owned()),
+            "{expected} in {actions:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn nobody_but_an_admin_approves_their_own_change() {
+    let server = start().await;
+    let publisher = server.signed_in(PUBLISHER, PASSWORD).await;
+    let mut form = guide_form("Own change", "Body text.", "public");
+    form.retain(|(k, _)| *k != "form[owner]" && *k != "form[intent]");
+    form.push(("form[owner]", PUBLISHER));
+    form.push(("form[intent]", "submit"));
+    assert_eq!(
+        post_form(&server, &publisher, "/api/documents/save", &form)
+            .await
+            .0,
+        302
+    );
+    let (_, page) = server.get(&publisher, "/guides/own-change").await;
+    assert!(
+        !page.contains("Approve and publish"),
+        "no approve button for one's own revision"
+    );
+    let revision = shown_revision(&page);
+    step(&server, &publisher, "own-change", "approve", &revision, "").await;
+    let (_, page) = server.get(&publisher, "/guides/own-change").await;
+    assert!(
+        page.contains("another publisher must approve it"),
+        "refusal explained"
+    );
+    assert_eq!(
+        server.get(&server.client(), "/guides/own-change").await.0,
+        404,
+        "still unpublished"
+    );
+
+    let admin = server
+        .signed_in("admin@trustshare.localhost", &server.admin_password)
+        .await;
+    assert_eq!(
+        step(&server, &admin, "own-change", "approve", &revision, "")
+            .await
+            .0,
+        302
+    );
+    assert_eq!(
+        server.get(&server.client(), "/guides/own-change").await.0,
+        200,
+        "an admin may approve anything"
+    );
+}
+
+#[tokio::test]
+async fn editors_cannot_approve_and_other_organisations_cannot_act() {
+    let server = start().await;
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    post_form(
+        &server,
+        &editor,
+        "/api/documents/save",
+        &guide_form("Needs approval", "Body.", "public"),
+    )
+    .await;
+    let (_, page) = server.get(&editor, "/guides/needs-approval").await;
+    let revision = shown_revision(&page);
+    step(&server, &editor, "needs-approval", "submit", &revision, "").await;
+    step(&server, &editor, "needs-approval", "approve", &revision, "").await;
+    assert_eq!(
+        server
+            .get(&server.client(), "/guides/needs-approval")
+            .await
+            .0,
+        404,
+        "an editor's approval does nothing"
+    );
+
+    // Another organisation's publisher cannot even see the document in review.
+    server.set_password("kirsty.dummett@tayside.nhs.example", PASSWORD);
+    let other = server
+        .signed_in("kirsty.dummett@tayside.nhs.example", PASSWORD)
+        .await;
+    let (status, _) = step(&server, &other, "needs-approval", "approve", &revision, "").await;
+    assert_eq!(status, 404);
+    let (status, _) = post_form(
+        &server,
+        &other,
+        "/api/documents/save",
+        &edit_fields("needs-approval", &revision, "Hijacked", "x", "save"),
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        server.get(&other, "/guides/needs-approval/edit").await.0,
+        404
+    );
+}
+
+#[tokio::test]
+async fn editing_a_published_document_leaves_readers_on_the_published_revision() {
+    let server = start().await;
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    let publisher = server.signed_in(PUBLISHER, PASSWORD).await;
+    let path = "/guides/fast-user-switching-shared-ae-workstations";
+    // A Fife editor cannot edit Newcastle's guide.
+    assert_eq!(server.get(&editor, &format!("{path}/edit")).await.0, 403);
+
+    let path = "/guides/pilot-board-sso-smart-card-blueprint";
+    let (base, page) = edit_form(&server, &editor, path).await;
+    let title = input_value(&page, "form[title]").unwrap();
+    let fields = edit_fields(
+        "pilot-board-sso-smart-card-blueprint",
+        &base,
+        &title,
+        "A completely new body, not yet approved.",
+        "submit",
+    );
+    assert_eq!(
+        post_form(&server, &editor, "/api/documents/save", &fields)
+            .await
+            .0,
+        302
+    );
+
+    let (_, public) = server.get(&server.client(), path).await;
+    assert!(
+        !public.contains("not yet approved"),
+        "readers keep the published text"
+    );
+    let (_, staff) = server.get(&publisher, path).await;
+    assert!(
+        staff.contains("Revision 2 by Callum Sampleton is in review"),
+        "staff see the pending revision"
+    );
+    let (status, revision_page) = server.get(&publisher, &format!("{path}/history/2")).await;
+    assert_eq!(status, 200);
+    assert!(revision_page.contains("not yet approved"));
+    assert_eq!(
+        server
+            .get(&server.client(), &format!("{path}/history/2"))
+            .await
+            .0,
+        404,
+        "unapproved revisions are not public"
+    );
+
+    let revision = shown_revision(&revision_page);
+    assert_eq!(
+        step(
+            &server,
+            &publisher,
+            "pilot-board-sso-smart-card-blueprint",
+            "approve",
+            &revision,
+            ""
+        )
+        .await
+        .0,
+        302
+    );
+    let (_, public) = server.get(&server.client(), path).await;
+    assert!(
+        public.contains("not yet approved"),
+        "approved text reaches readers"
+    );
+}
+
+#[tokio::test]
+async fn sending_back_needs_a_comment_and_records_it() {
+    let server = start().await;
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    let publisher = server.signed_in(PUBLISHER, PASSWORD).await;
+    let mut form = guide_form("Sent back guide", "Body.", "public");
+    form.retain(|(k, _)| *k != "form[intent]");
+    form.push(("form[intent]", "submit"));
+    post_form(&server, &editor, "/api/documents/save", &form).await;
+    let (_, page) = server.get(&publisher, "/guides/sent-back-guide").await;
+    let revision = shown_revision(&page);
+
+    step(
+        &server,
+        &publisher,
+        "sent-back-guide",
+        "send-back",
+        &revision,
+        "",
+    )
+    .await;
+    let (_, page) = server.get(&publisher, "/guides/sent-back-guide").await;
+    assert!(
+        page.contains("Say what needs to change"),
+        "a comment is required"
+    );
+    assert!(page.contains("In review"));
+
+    step(
+        &server,
+        &publisher,
+        "sent-back-guide",
+        "send-back",
+        &revision,
+        "Add the Citrix timeout figures",
+    )
+    .await;
+    let (_, page) = server.get(&editor, "/guides/sent-back-guide").await;
+    assert!(
+        page.contains("Add the Citrix timeout figures"),
+        "the author sees the comment"
+    );
+    assert!(page.contains(">Draft<"));
+    let (_, history) = server.get(&editor, "/guides/sent-back-guide/history").await;
+    assert!(history.contains("sent back") && history.contains("Add the Citrix timeout figures"));
+    assert!(audit_actions(&server, "/guides/sent-back-guide")
+        .await
+        .contains(&"document-sent-back".to_owned()));
+}
+
+#[tokio::test]
+async fn history_compares_revisions_word_by_word_and_restores_an_old_one() {
+    let server = start().await;
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    post_form(
+        &server,
+        &editor,
+        "/api/documents/save",
+        &guide_form("Diff guide", "Tap your card to log in.", "public"),
+    )
+    .await;
+    let path = "/guides/diff-guide";
+    let (base, _) = edit_form(&server, &editor, path).await;
+    post_form(
+        &server,
+        &editor,
+        "/api/documents/save",
+        &edit_fields(
+            "diff-guide",
+            &base,
+            "Diff guide",
+            "Tap your badge to log in quickly.",
+            "save",
+        ),
+    )
+    .await;
+
+    let (status, history) = server.get(&editor, &format!("{path}/history")).await;
+    assert_eq!(status, 200);
+    assert!(history.contains("Revision 1") && history.contains("Revision 2"));
+    let (status, diff) = server
+        .get(&editor, &format!("{path}/diff?from=1&to=2"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        diff.contains(r#"<del class="ts-del">"#) && diff.contains("card"),
+        "removed word marked"
+    );
+    assert!(
+        diff.contains(r#"<ins class="ts-ins">"#) && diff.contains("badge"),
+        "added word marked"
+    );
+
+    let (status, location) = post_form(
+        &server,
+        &editor,
+        "/api/documents/restore",
+        &[("kind", "guide"), ("slug", "diff-guide"), ("number", "1")],
+    )
+    .await;
+    assert_eq!((status, location.as_str()), (302, path));
+    let (_, page) = server.get(&editor, &format!("{path}/history/3")).await;
+    assert!(
+        page.contains("Tap your card to log in."),
+        "revision 3 is revision 1 again"
+    );
+    let (_, history) = server.get(&editor, &format!("{path}/history")).await;
+    assert!(history.contains("Restored revision 1"));
+    assert!(audit_actions(&server, path)
+        .await
+        .contains(&"document-restored".to_owned()));
+}
+
+#[tokio::test]
+async fn saving_over_a_newer_revision_keeps_your_text_and_shows_both() {
+    let server = start().await;
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    let publisher = server.signed_in(PUBLISHER, PASSWORD).await;
+    post_form(
+        &server,
+        &editor,
+        "/api/documents/save",
+        &guide_form("Busy guide", "Original text.", "public"),
+    )
+    .await;
+    let path = "/guides/busy-guide";
+    let (base_a, _) = edit_form(&server, &editor, path).await;
+    let (base_b, _) = edit_form(&server, &publisher, path).await;
+    assert_eq!(base_a, base_b);
+
+    post_form(
+        &server,
+        &publisher,
+        "/api/documents/save",
+        &edit_fields(
+            "busy-guide",
+            &base_b,
+            "Busy guide",
+            "Publisher's wording.",
+            "save",
+        ),
+    )
+    .await;
+    let (status, location) = post_form(
+        &server,
+        &editor,
+        "/api/documents/save",
+        &edit_fields(
+            "busy-guide",
+            &base_a,
+            "Busy guide",
+            "Editor's wording.",
+            "save",
+        ),
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (302, "/guides/busy-guide/edit"),
+        "back to the editor, not saved"
+    );
+
+    let (_, page) = server.get(&editor, &location).await;
+    assert!(page.contains("Someone else saved a newer version"));
+    assert!(
+        page.contains(">Editor's wording.</textarea>"),
+        "your text is kept in the editor"
+    );
+    assert!(page.contains("Publisher"), "their version is shown");
+    let db = server.db().await;
+    let revisions: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM document_revisions r JOIN documents d ON d.id = r.document_id WHERE d.slug = 'busy-guide'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(revisions, 2, "the conflicting save wrote nothing");
+
+    // Saving again from the conflict page deliberately replaces their version.
+    let base = input_value(&page, "form[base_revision]").unwrap();
+    assert_ne!(base, base_a);
+    let (_, location) = post_form(
+        &server,
+        &editor,
+        "/api/documents/save",
+        &edit_fields(
+            "busy-guide",
+            &base,
+            "Busy guide",
+            "Editor's wording.",
+            "save",
+        ),
+    )
+    .await;
+    assert_eq!(location, path);
+    let (_, page) = server.get(&editor, path).await;
+    // Rendered with typographic apostrophes.
+    assert!(
+        page.contains("Editor’s wording."),
+        "the second save replaced their version"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_form_names_each_field_keeps_the_input_and_stores_nothing() {
+    let server = start().await;
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    let fields = vec![
+        ("form[kind]", "plan"),
+        ("form[base_revision]", "0"),
+        ("form[org]", "nhs-fife"),
+        ("form[title]", ""),
+        ("form[summary]", "Kept summary text"),
+        ("form[body]", "Kept body text"),
+        ("form[visibility]", "network"),
+        ("form[owner]", EDITOR),
+        ("form[review_by]", "2027-02-30"),
+        ("form[initiative]", "Single sign-on rollout"),
+        ("form[product]", "OneSign"),
+        ("form[milestones][0][phase]", "Pilot"),
+        ("form[milestones][0][name]", "Ward go-live"),
+        ("form[milestones][0][baseline]", "2026-13-01"),
+        ("form[milestones][0][forecast]", "2026-03-01"),
+        ("form[milestones][0][status]", "done"),
+        ("form[intent]", "save"),
+    ];
+    let (status, location) = post_form(&server, &editor, "/api/documents/save", &fields).await;
+    assert_eq!((status, location.as_str()), (302, "/plans/new"));
+    let (status, page) = server.get(&editor, &location).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("There is a problem"));
+    for message in [
+        "Enter a title",
+        "Review-by date",
+        "The baseline date of milestone 1",
+    ] {
+        assert!(page.contains(message), "{message}");
+    }
+    assert!(
+        page.contains(r##"href="#title""##) && page.contains(r##"href="#milestones-0-baseline""##),
+        "summary links to fields"
+    );
+    assert!(
+        page.contains("Kept summary text")
+            && page.contains("Kept body text")
+            && page.contains("Ward go-live"),
+        "typed input kept"
+    );
+    assert!(
+        page.contains(r#"value="2027-02-30""#),
+        "even the wrong date is kept"
+    );
+    let db = server.db().await;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM documents WHERE kind = 'plan' AND summary = 'Kept summary text'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[tokio::test]
+async fn preview_renders_the_draft_without_saving_it() {
+    let server = start().await;
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    let mut form = guide_form(
+        "Preview guide",
+        "## Heading\n\n<script>alert(1)</script>\n\n**bold** text",
+        "public",
+    );
+    form.retain(|(k, _)| *k != "form[intent]");
+    form.push(("form[intent]", "preview"));
+    let (_, location) = post_form(&server, &editor, "/api/documents/save", &form).await;
+    assert_eq!(location, "/guides/new#preview");
+    let (_, page) = server.get(&editor, "/guides/new").await;
+    assert!(page.contains(r#"id="preview""#) && page.contains("<strong>bold</strong>"));
+    let preview = &page[page.find(r#"id="preview""#).unwrap()..];
+    let preview = &preview[..preview.find("</section>").unwrap()];
+    assert!(
+        !preview.contains("<script"),
+        "the preview is sanitised: {preview}"
+    );
+    assert_eq!(
+        server.get(&editor, "/guides/preview-guide").await.0,
+        404,
+        "nothing saved"
+    );
+}
+
+#[tokio::test]
+async fn a_text_over_512_kib_gets_a_clear_413_page_and_nothing_is_stored() {
+    let server = start().await;
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    let big = "word ".repeat(120_000);
+    let form = guide_form("Huge guide", &big, "public");
+    let response = editor
+        .post(server.url("/api/documents/save"))
+        .header("origin", &server.base)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("The text is too long") && page.contains("512 KiB"));
+    assert_eq!(server.get(&editor, "/guides/huge-guide").await.0, 404);
+}
+
+#[tokio::test]
+async fn exported_markdown_imports_back_as_the_same_document() {
+    let server = start().await;
+    let plan = "/plans/nhs-fife-sso-rollout";
+    let response = server
+        .client()
+        .get(server.url(&format!("{plan}/export.md")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/markdown"));
+    let exported = response.text().await.unwrap();
+    assert!(exported.starts_with("---\ntitle: "));
+    assert!(
+        exported.contains("phases:")
+            && exported.contains("risks:")
+            && exported.contains("milestones:")
+    );
+
+    // Import it into a fresh portal with the same organisations and people, and export again.
+    let root = common::repo_root().join("content");
+    let copy = |dir: &str| -> Vec<(String, String)> {
+        std::fs::read_dir(root.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| {
+                (
+                    format!("{dir}/{}", p.file_name().unwrap().to_string_lossy()),
+                    std::fs::read_to_string(&p).unwrap(),
+                )
+            })
+            .collect()
+    };
+    let mut files = copy("organisations");
+    files.extend(copy("users"));
+    files.push(("plans/nhs-fife-sso-rollout.md".into(), exported.clone()));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let dir = content_tree(&refs);
+    let second = TestServer::start_with_content(dir.0.clone()).await;
+    let again = second
+        .client()
+        .get(second.url(&format!("{plan}/export.md")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(exported, again);
+
+    for lesson in ["badge-enrolment-queues-on-go-live-day"] {
+        let text = server
+            .client()
+            .get(server.url(&format!("/lessons/{lesson}/export.md")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            text.contains("phase: ") && text.contains("what_happened: "),
+            "{text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn exports_and_the_json_api_hide_what_pages_hide() {
+    let server = start().await;
+    let hidden = "emergency-access-security-questions-policy";
+    let anonymous = server.client();
+    assert_eq!(
+        server
+            .get(&anonymous, &format!("/guides/{hidden}/export.md"))
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        server
+            .get(&anonymous, &format!("/api/v1/guides/{hidden}"))
+            .await
+            .0,
+        404
+    );
+    let (status, list) = server.get(&anonymous, "/api/v1/guides?org=nhs-fife").await;
+    assert_eq!(status, 200);
+    assert!(!list.contains(hidden));
+    let member = server.signed_in(READER, PASSWORD).await;
+    assert_eq!(
+        server
+            .get(&member, &format!("/guides/{hidden}/export.md"))
+            .await
+            .0,
+        200
+    );
+    let (status, doc) = server
+        .get(&member, &format!("/api/v1/guides/{hidden}"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(doc.contains("\"slug\":\"emergency-access-security-questions-policy\""));
+}
+
+#[tokio::test]
+async fn overdue_documents_warn_readers_and_wait_on_the_review_page() {
+    let server = start().await;
+    server.set_password("niamh.sampleby@belfasttrust.hscni.example", PASSWORD);
+    let belfast = server
+        .signed_in("niamh.sampleby@belfasttrust.hscni.example", PASSWORD)
+        .await;
+    let (_, page) = server
+        .get(&belfast, "/plans/belfast-hsc-sso-mixed-approach")
+        .await;
+    assert!(page.contains("overdue for review"));
+    let (status, review) = server.get(&belfast, "/review").await;
+    assert_eq!(status, 200);
+    assert!(review.contains("Due for review"));
+    assert!(review.contains("/plans/belfast-hsc-sso-mixed-approach") && review.contains("Overdue"));
+    assert!(
+        review.contains("/guides/testing-the-backup-policy"),
+        "overdue guide of the same organisation"
+    );
+    assert!(
+        !review.contains("/guides/supplier-assurance-checks"),
+        "other organisations' documents are not listed"
+    );
+
+    let reader = server.signed_in(READER, PASSWORD).await;
+    assert_eq!(server.get(&reader, "/review").await.0, 403);
+    assert_eq!(server.get(&server.client(), "/review").await.0, 401);
+}
+
+#[tokio::test]
+async fn archiving_takes_a_document_away_from_readers_and_changing_visibility_is_audited() {
+    let server = start().await;
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    let publisher = server.signed_in(PUBLISHER, PASSWORD).await;
+    let path = "/plans/nhs-fife-sso-rollout";
+    let (_, page) = server.get(&publisher, path).await;
+    let revision = shown_revision(&page);
+    post_form(
+        &server,
+        &publisher,
+        "/api/documents/step",
+        &[
+            ("kind", "plan"),
+            ("slug", "nhs-fife-sso-rollout"),
+            ("step", "archive"),
+            ("revision", &revision),
+        ],
+    )
+    .await;
+    assert_eq!(server.get(&server.client(), path).await.0, 404);
+    assert_eq!(
+        server.get(&editor, path).await.0,
+        200,
+        "its organisation still sees it"
+    );
+    assert!(audit_actions(&server, path)
+        .await
+        .contains(&"document-archived".to_owned()));
+
+    // Visibility changes are audited as such.
+    post_form(
+        &server,
+        &editor,
+        "/api/documents/save",
+        &guide_form("Visible guide", "Body.", "public"),
+    )
+    .await;
+    let (base, _) = edit_form(&server, &editor, "/guides/visible-guide").await;
+    let mut fields = edit_fields("visible-guide", &base, "Visible guide", "Body.", "save");
+    fields.retain(|(k, _)| *k != "form[visibility]");
+    fields.push(("form[visibility]", "organisation"));
+    post_form(&server, &editor, "/api/documents/save", &fields).await;
+    assert!(audit_actions(&server, "/guides/visible-guide")
+        .await
+        .contains(&"visibility-changed".to_owned()));
+}
