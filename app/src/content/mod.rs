@@ -570,18 +570,15 @@ async fn import_document(
         fields: service::fields_json(&fields),
     };
     let mut tx = db.begin_write().await?;
-    let outcome = match service::import(
-        &mut tx,
+    let document = service::ImportedDocument {
         kind,
-        &slug,
+        slug: &slug,
         org_id,
-        &content,
+        content: &content,
         status,
-        updated_at.as_deref(),
-        actor,
-    )
-    .await?
-    {
+        updated_at: updated_at.as_deref(),
+    };
+    let outcome = match service::import(&mut tx, document, actor).await? {
         Imported::Created => Outcome::Created,
         Imported::Updated => Outcome::Updated,
         Imported::Unchanged => {

@@ -136,17 +136,14 @@ pub async fn document_step(
             let session = request_session().await?;
             let step = service::Step::parse(&step)
                 .ok_or_else(|| AppError::Invalid(format!("Unknown step {step:?}")))?;
-            let next = service::step(
-                &app_state()?,
-                &viewer().await?,
-                &session,
+            let request = service::StepRequest {
                 kind,
-                &slug,
+                slug: &slug,
                 step,
-                &comment,
-                revision,
-            )
-            .await?;
+                comment: &comment,
+                seen_revision: revision,
+            };
+            let next = service::step(&app_state()?, &viewer().await?, &session, request).await?;
             leptos_axum::redirect(&next);
             Ok(())
         }

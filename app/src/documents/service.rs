@@ -819,18 +819,29 @@ impl Step {
     }
 }
 
-/// Takes a workflow step on the head revision the viewer saw (`seen_revision`), so nobody
-/// approves a text they have not read.
+/// A workflow step a user asked for, on the revision they saw.
+pub struct StepRequest<'a> {
+    pub kind: DocKind,
+    pub slug: &'a str,
+    pub step: Step,
+    pub comment: &'a str,
+    /// The head revision's id when the page was shown: nobody approves a text they have not read.
+    pub seen_revision: i64,
+}
+
 pub async fn step(
     state: &AppState,
     viewer: &Viewer,
     session: &Session,
-    kind: DocKind,
-    slug: &str,
-    step: Step,
-    comment: &str,
-    seen_revision: i64,
+    request: StepRequest<'_>,
 ) -> AppResult<String> {
+    let StepRequest {
+        kind,
+        slug,
+        step,
+        comment,
+        seen_revision,
+    } = request;
     let user = viewer.require_user()?.clone();
     let db = &state.db;
     let row = store::find_readable(db, viewer, kind, slug).await?;
@@ -1014,16 +1025,30 @@ pub enum Imported {
 
 /// Stores an imported document: a new document, or a new revision when anything differs from
 /// what is stored. Imports are approved as they arrive, unless the file says otherwise.
+/// A document read from a content file.
+pub struct ImportedDocument<'a> {
+    pub kind: DocKind,
+    pub slug: &'a str,
+    pub org_id: i64,
+    pub content: &'a Content,
+    pub status: DocStatus,
+    /// The file's `updated` date as a timestamp, if it gives one.
+    pub updated_at: Option<&'a str>,
+}
+
 pub async fn import(
     tx: &mut db::Tx,
-    kind: DocKind,
-    slug: &str,
-    org_id: i64,
-    content: &Content,
-    status: DocStatus,
-    updated_at: Option<&str>,
+    document: ImportedDocument<'_>,
     actor: &Actor,
 ) -> Result<Imported, sqlx::Error> {
+    let ImportedDocument {
+        kind,
+        slug,
+        org_id,
+        content,
+        status,
+        updated_at,
+    } = document;
     let now = db::now();
     let author = Author {
         id: None,

@@ -91,7 +91,7 @@ fn HistoryTable(history: HistoryView) -> impl IntoView {
                                         <input type="hidden" name="slug" value=slug/>
                                         <input type="hidden" name="number" value=r.number.to_string()/>
                                         <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit">
-                                            {format!("Restore as new draft")}<span class="nhsuk-u-visually-hidden">{format!(" (revision {})", r.number)}</span>
+                                            "Restore as new draft"<span class="nhsuk-u-visually-hidden">{format!(" (revision {})", r.number)}</span>
                                         </button>
                                     </form>
                                 </td>
