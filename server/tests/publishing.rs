@@ -36,6 +36,18 @@ fn guide_form<'a>(title: &'a str, body: &'a str, visibility: &'a str) -> Vec<(&'
     ]
 }
 
+/// Saves a new public draft guide for NHS Fife.
+async fn create_guide(server: &TestServer, client: &reqwest::Client, title: &str, body: &str) {
+    let (status, _) = post_form(
+        server,
+        client,
+        "/api/documents/save",
+        &guide_form(title, body, "public"),
+    )
+    .await;
+    assert_eq!(status, 302, "saving {title}");
+}
+
 /// The editor's current form values for a document, as a browser would send them back.
 async fn edit_form(server: &TestServer, client: &reqwest::Client, path: &str) -> (String, String) {
     let (status, page) = server.get(client, &format!("{path}/edit")).await;
@@ -248,13 +260,7 @@ async fn nobody_but_an_admin_approves_their_own_change() {
 async fn editors_cannot_approve_and_other_organisations_cannot_act() {
     let server = start().await;
     let editor = server.signed_in(EDITOR, PASSWORD).await;
-    post_form(
-        &server,
-        &editor,
-        "/api/documents/save",
-        &guide_form("Needs approval", "Body.", "public"),
-    )
-    .await;
+    create_guide(&server, &editor, "Needs approval", "Body.").await;
     let (_, page) = server.get(&editor, "/guides/needs-approval").await;
     let revision = shown_revision(&page);
     step(&server, &editor, "needs-approval", "submit", &revision, "").await;
@@ -412,13 +418,7 @@ async fn sending_back_needs_a_comment_and_records_it() {
 async fn history_compares_revisions_word_by_word_and_restores_an_old_one() {
     let server = start().await;
     let editor = server.signed_in(EDITOR, PASSWORD).await;
-    post_form(
-        &server,
-        &editor,
-        "/api/documents/save",
-        &guide_form("Diff guide", "Tap your card to log in.", "public"),
-    )
-    .await;
+    create_guide(&server, &editor, "Diff guide", "Tap your card to log in.").await;
     let path = "/guides/diff-guide";
     let (base, _) = edit_form(&server, &editor, path).await;
     post_form(
@@ -476,13 +476,7 @@ async fn saving_over_a_newer_revision_keeps_your_text_and_shows_both() {
     let server = start().await;
     let editor = server.signed_in(EDITOR, PASSWORD).await;
     let publisher = server.signed_in(PUBLISHER, PASSWORD).await;
-    post_form(
-        &server,
-        &editor,
-        "/api/documents/save",
-        &guide_form("Busy guide", "Original text.", "public"),
-    )
-    .await;
+    create_guide(&server, &editor, "Busy guide", "Original text.").await;
     let path = "/guides/busy-guide";
     let (base_a, _) = edit_form(&server, &editor, path).await;
     let (base_b, _) = edit_form(&server, &publisher, path).await;
@@ -838,13 +832,7 @@ async fn archiving_takes_a_document_away_from_readers_and_changing_visibility_is
         .contains(&"document-archived".to_owned()));
 
     // Visibility changes are audited as such.
-    post_form(
-        &server,
-        &editor,
-        "/api/documents/save",
-        &guide_form("Visible guide", "Body.", "public"),
-    )
-    .await;
+    create_guide(&server, &editor, "Visible guide", "Body.").await;
     let (base, _) = edit_form(&server, &editor, "/guides/visible-guide").await;
     let mut fields = edit_fields("visible-guide", &base, "Visible guide", "Body.", "save");
     fields.retain(|(k, _)| *k != "form[visibility]");

@@ -577,6 +577,24 @@ async fn check(
     }))
 }
 
+/// Keeps the refused form and its errors for the editor page, and returns its address.
+async fn send_back_to_editor(
+    session: &Session,
+    key: &str,
+    form: DocumentForm,
+    errors: Vec<FormError>,
+    editor: String,
+) -> AppResult<String> {
+    let kept = EditorFlash {
+        form,
+        errors,
+        conflict: None,
+        preview_html: None,
+    };
+    flash::keep(session, key, &kept).await?;
+    Ok(editor)
+}
+
 /// Handles a post of the editor: preview, save as a new revision (refusing to overwrite a newer
 /// one), or save and submit for review. Returns where the browser goes next.
 pub async fn save(
@@ -625,20 +643,7 @@ pub async fn save(
     }
     let checked = match check(db, viewer, kind, &form, existing.as_ref()).await? {
         Ok(c) => c,
-        Err(errors) => {
-            flash::keep(
-                session,
-                &key,
-                &EditorFlash {
-                    form,
-                    errors,
-                    conflict: None,
-                    preview_html: None,
-                },
-            )
-            .await?;
-            return Ok(back);
-        }
+        Err(errors) => return send_back_to_editor(session, &key, form, errors, back).await,
     };
     let submit = form.intent == "submit";
     let author = author_of(&user);
@@ -735,18 +740,7 @@ pub async fn save(
                         checked.slug
                     ),
                 }];
-                flash::keep(
-                    session,
-                    &key,
-                    &EditorFlash {
-                        form,
-                        errors,
-                        conflict: None,
-                        preview_html: None,
-                    },
-                )
-                .await?;
-                return Ok(back);
+                return send_back_to_editor(session, &key, form, errors, back).await;
             }
             let now = db::now();
             let id = store::insert_document(
