@@ -233,3 +233,27 @@ export async function signIn(page: Page, user: TestUser, options: { next?: strin
     await expect(accountNav(page)).toContainText(`${user.name} (${user.org})`);
   });
 }
+
+/**
+ * Forgets whoever is signed in on this page's browser context (its cookies), so the next
+ * request is anonymous, without visiting a page.
+ */
+export async function signOutQuietly(page: Page): Promise<void> {
+  await page.context().clearCookies();
+}
+
+/** Signs in as another user in the same page: the previous session's cookies are dropped first. */
+export async function switchUser(page: Page, user: TestUser): Promise<void> {
+  await signOutQuietly(page);
+  await signIn(page, user);
+}
+
+/**
+ * A suffix unique to this run of this test in this project, usable in titles and web
+ * addresses (lower-case letters, digits and hyphens): the two projects share one server, and
+ * a PostgreSQL database may outlive a run.
+ */
+export function uniqueSuffix(testInfo: TestInfo): string {
+  const random = Math.floor(Math.random() * 36 ** 3).toString(36);
+  return `${testInfo.project.name}-${Date.now().toString(36)}${random}`;
+}

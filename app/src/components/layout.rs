@@ -123,8 +123,9 @@ pub fn Footer() -> impl IntoView {
                     <h2 class="nhsuk-u-visually-hidden">"Support links"</h2>
                     <ul class="nhsuk-footer__list">
                         <li class="nhsuk-footer__list-item"><a class="nhsuk-footer__list-item-link" href="/guides">"Guides"</a></li>
+                        <li class="nhsuk-footer__list-item"><a class="nhsuk-footer__list-item-link" href="/plans">"Deployment plans"</a></li>
+                        <li class="nhsuk-footer__list-item"><a class="nhsuk-footer__list-item-link" href="/lessons">"Lessons learned"</a></li>
                         <li class="nhsuk-footer__list-item"><a class="nhsuk-footer__list-item-link" href="/orgs">"Organisations"</a></li>
-                        <li class="nhsuk-footer__list-item"><a class="nhsuk-footer__list-item-link" href="/login">"Sign in"</a></li>
                     </ul>
                     <p class="nhsuk-body-s">"Trustshare: knowledge shared between NHS trusts and health boards."</p>
                 </div>

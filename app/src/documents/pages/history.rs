@@ -72,6 +72,8 @@ fn HistoryTable(history: HistoryView) -> impl IntoView {
             </thead>
             <tbody class="nhsuk-table__body">
                 {revisions.into_iter().map(|r| {
+                    // The newest revision is already the draft; restoring it would copy it.
+                    let restorable = r.number != newest;
                     let link = format!("{href}/history/{}", r.number);
                     let slug = slug.clone();
                     view! {
@@ -86,6 +88,7 @@ fn HistoryTable(history: HistoryView) -> impl IntoView {
                             <td class="nhsuk-table__cell">{r.comment}</td>
                             {can_restore.then(|| view! {
                                 <td class="nhsuk-table__cell">
+                                    {restorable.then(|| view! {
                                     <form action="/api/documents/restore" method="post">
                                         <input type="hidden" name="kind" value=kind_value/>
                                         <input type="hidden" name="slug" value=slug/>
@@ -94,6 +97,7 @@ fn HistoryTable(history: HistoryView) -> impl IntoView {
                                             "Restore as new draft"<span class="nhsuk-u-visually-hidden">{format!(" (revision {})", r.number)}</span>
                                         </button>
                                     </form>
+                                    })}
                                 </td>
                             })}
                         </tr>
