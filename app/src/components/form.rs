@@ -37,15 +37,49 @@ fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {
     (!ids.is_empty()).then(|| ids.join(" "))
 }
 
+/// The NHS.UK form group around a control: label, hint and error message.
 #[component]
-fn Message(id: String, error: Option<String>) -> impl IntoView {
-    error.map(|e| {
-        view! {
-            <span class="nhsuk-error-message" id=format!("{id}-error")>
-                <span class="nhsuk-u-visually-hidden">"Error: "</span>{e}
-            </span>
-        }
-    })
+fn Field(
+    id: String,
+    label: String,
+    hint: Option<String>,
+    error: Option<String>,
+    visually_hidden_label: bool,
+    children: Children,
+) -> impl IntoView {
+    let group = if error.is_some() {
+        "nhsuk-form-group nhsuk-form-group--error"
+    } else {
+        "nhsuk-form-group"
+    };
+    let label_class = if visually_hidden_label {
+        "nhsuk-label nhsuk-u-visually-hidden"
+    } else {
+        "nhsuk-label"
+    };
+    view! {
+        <div class=group>
+            <label class=label_class for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <div class="nhsuk-hint" id=format!("{id}-hint")>{h}</div> })}
+            {error.map(|e| view! {
+                <span class="nhsuk-error-message" id=format!("{id}-error")>
+                    <span class="nhsuk-u-visually-hidden">"Error: "</span>{e}
+                </span>
+            })}
+            {children()}
+        </div>
+    }
+}
+
+/// The control's class, with the error modifier when it has an error.
+fn control_class(base: &str, error: &Option<String>) -> String {
+    match error {
+        Some(_) => format!(
+            "{base} {}--error",
+            base.split_whitespace().next().unwrap_or(base)
+        ),
+        None => base.to_owned(),
+    }
 }
 
 /// A labelled text input.
@@ -61,35 +95,12 @@ pub fn Input(
     #[prop(default = "nhsuk-input")] class: &'static str,
     #[prop(optional)] visually_hidden_label: bool,
 ) -> impl IntoView {
-    let group = if error.is_some() {
-        "nhsuk-form-group nhsuk-form-group--error"
-    } else {
-        "nhsuk-form-group"
-    };
-    let input_class = if error.is_some() {
-        format!("{class} nhsuk-input--error")
-    } else {
-        class.to_owned()
-    };
-    let label_class = if visually_hidden_label {
-        "nhsuk-label nhsuk-u-visually-hidden"
-    } else {
-        "nhsuk-label"
-    };
+    let described = described_by(&id, hint.is_some(), error.is_some());
+    let class = control_class(class, &error);
     view! {
-        <div class=group>
-            <label class=label_class for=id.clone()>{label}</label>
-            {hint.clone().map(|h| view! { <div class="nhsuk-hint" id=format!("{id}-hint")>{h}</div> })}
-            <Message id=id.clone() error=error.clone()/>
-            <input
-                class=input_class
-                id=id.clone()
-                name=name
-                type=input_type
-                value=value
-                aria-describedby=described_by(&id, hint.is_some(), error.is_some())
-            />
-        </div>
+        <Field id=id.clone() label hint error visually_hidden_label>
+            <input class=class id=id.clone() name=name.clone() type=input_type value=value.clone() aria-describedby=described.clone()/>
+        </Field>
     }
 }
 
@@ -104,29 +115,14 @@ pub fn TextArea(
     #[prop(optional_no_strip)] error: Option<String>,
     #[prop(default = 5)] rows: u32,
 ) -> impl IntoView {
-    let group = if error.is_some() {
-        "nhsuk-form-group nhsuk-form-group--error"
-    } else {
-        "nhsuk-form-group"
-    };
-    let class = if error.is_some() {
-        "nhsuk-textarea nhsuk-textarea--error"
-    } else {
-        "nhsuk-textarea"
-    };
+    let described = described_by(&id, hint.is_some(), error.is_some());
+    let class = control_class("nhsuk-textarea", &error);
     view! {
-        <div class=group>
-            <label class="nhsuk-label" for=id.clone()>{label}</label>
-            {hint.clone().map(|h| view! { <div class="nhsuk-hint" id=format!("{id}-hint")>{h}</div> })}
-            <Message id=id.clone() error=error.clone()/>
-            <textarea
-                class=class
-                id=id.clone()
-                name=name
-                rows=rows.to_string()
-                aria-describedby=described_by(&id, hint.is_some(), error.is_some())
-            >{value.clone()}</textarea>
-        </div>
+        <Field id=id.clone() label hint error visually_hidden_label=false>
+            <textarea class=class.clone() id=id.clone() name=name.clone() rows=rows.to_string() aria-describedby=described.clone()>
+                {value.clone()}
+            </textarea>
+        </Field>
     }
 }
 
@@ -142,32 +138,16 @@ pub fn Select(
     #[prop(optional_no_strip)] error: Option<String>,
     #[prop(optional)] visually_hidden_label: bool,
 ) -> impl IntoView {
-    let group = if error.is_some() {
-        "nhsuk-form-group nhsuk-form-group--error"
-    } else {
-        "nhsuk-form-group"
-    };
-    let class = if error.is_some() {
-        "nhsuk-select nhsuk-select--error"
-    } else {
-        "nhsuk-select"
-    };
-    let label_class = if visually_hidden_label {
-        "nhsuk-label nhsuk-u-visually-hidden"
-    } else {
-        "nhsuk-label"
-    };
+    let described = described_by(&id, hint.is_some(), error.is_some());
+    let class = control_class("nhsuk-select", &error);
     view! {
-        <div class=group>
-            <label class=label_class for=id.clone()>{label}</label>
-            {hint.clone().map(|h| view! { <div class="nhsuk-hint" id=format!("{id}-hint")>{h}</div> })}
-            <Message id=id.clone() error=error.clone()/>
-            <select class=class id=id.clone() name=name aria-describedby=described_by(&id, hint.is_some(), error.is_some())>
-                {options.into_iter().map(|(value, text)| {
-                    let is = value == selected;
-                    view! { <option value=value selected=is>{text}</option> }
+        <Field id=id.clone() label hint error visually_hidden_label>
+            <select class=class.clone() id=id.clone() name=name.clone() aria-describedby=described.clone()>
+                {options.iter().map(|(value, text)| {
+                    let is = *value == selected;
+                    view! { <option value=value.clone() selected=is>{text.clone()}</option> }
                 }).collect_view()}
             </select>
-        </div>
+        </Field>
     }
 }

@@ -230,3 +230,26 @@ pub fn WarningCallout(heading: String, children: Children) -> impl IntoView {
         </div>
     }
 }
+
+/// The head row of an NHS.UK table; the last column can be numeric (right-aligned).
+#[component]
+pub fn TableHead(
+    columns: Vec<&'static str>,
+    #[prop(optional)] numeric_last: bool,
+) -> impl IntoView {
+    let last = columns.len().saturating_sub(1);
+    view! {
+        <thead class="nhsuk-table__head">
+            <tr class="nhsuk-table__row">
+                {columns.into_iter().enumerate().map(|(i, c)| {
+                    let class = if numeric_last && i == last {
+                        "nhsuk-table__header nhsuk-table__header--numeric"
+                    } else {
+                        "nhsuk-table__header"
+                    };
+                    view! { <th class=class scope="col">{c}</th> }
+                }).collect_view()}
+            </tr>
+        </thead>
+    }
+}

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::{get_org, list_orgs, Nation, OrgListItem, OrgPage};
-use crate::components::ui::{Breadcrumbs, Crumb, SummaryRow};
+use crate::components::ui::{Breadcrumbs, Crumb, SummaryRow, TableHead};
 use crate::documents::pages::DocCard;
 use crate::documents::DocKind;
 use crate::pages::when_loaded;
@@ -34,14 +34,7 @@ fn OrgTables(orgs: Vec<OrgListItem>) -> impl IntoView {
                 view! {
                     <h2 id=heading_id.clone()>{nation.label()}</h2>
                     <table class="nhsuk-table" aria-labelledby=heading_id>
-                        <thead class="nhsuk-table__head">
-                            <tr class="nhsuk-table__row">
-                                <th class="nhsuk-table__header" scope="col">"Organisation"</th>
-                                <th class="nhsuk-table__header" scope="col">"Code"</th>
-                                <th class="nhsuk-table__header" scope="col">"Type"</th>
-                                <th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col">"Documents"</th>
-                            </tr>
-                        </thead>
+                        <TableHead columns=vec!["Organisation", "Code", "Type", "Documents"] numeric_last=true/>
                         <tbody class="nhsuk-table__body">
                             {in_nation.into_iter().map(|o| view! {
                                 <tr class="nhsuk-table__row">
@@ -127,13 +120,7 @@ fn OrgView(org: OrgPage) -> impl IntoView {
                     Some(m) => view! {
                         <table class="nhsuk-table">
                             <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">"People"</caption>
-                            <thead class="nhsuk-table__head">
-                                <tr class="nhsuk-table__row">
-                                    <th class="nhsuk-table__header" scope="col">"Name"</th>
-                                    <th class="nhsuk-table__header" scope="col">"Job title"</th>
-                                    <th class="nhsuk-table__header" scope="col">"Role"</th>
-                                </tr>
-                            </thead>
+                            <TableHead columns=vec!["Name", "Job title", "Role"]/>
                             <tbody class="nhsuk-table__body">
                                 {m.into_iter().map(|p| view! {
                                     <tr class="nhsuk-table__row">

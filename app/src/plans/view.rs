@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::SPARE_ROWS;
 use crate::components::form::{form_name, Errors, Input, Select, TextArea};
-use crate::components::ui::SummaryRow;
+use crate::components::ui::{SummaryRow, TableHead};
 use crate::documents::fields::{Level, MilestoneStatus, PlanFields};
 use crate::documents::model::{DocumentForm, MilestoneRow, RiskRow};
 
@@ -46,15 +46,7 @@ pub fn PlanDetails(plan: PlanFields) -> impl IntoView {
             view! {
                 <table class="nhsuk-table ts-timeline">
                     <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">"Milestones in forecast order"</caption>
-                    <thead class="nhsuk-table__head">
-                        <tr class="nhsuk-table__row">
-                            <th class="nhsuk-table__header" scope="col">"Milestone"</th>
-                            <th class="nhsuk-table__header" scope="col">"Phase"</th>
-                            <th class="nhsuk-table__header" scope="col">"Baseline"</th>
-                            <th class="nhsuk-table__header" scope="col">"Forecast"</th>
-                            <th class="nhsuk-table__header" scope="col">"Status"</th>
-                        </tr>
-                    </thead>
+                    <TableHead columns=vec!["Milestone", "Phase", "Baseline", "Forecast", "Status"]/>
                     <tbody class="nhsuk-table__body">
                         {timeline.into_iter().map(|(phase, m)| {
                             let slipped = m.slipped();
@@ -81,15 +73,7 @@ pub fn PlanDetails(plan: PlanFields) -> impl IntoView {
             view! {
                 <table class="nhsuk-table">
                     <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">"Risks"</caption>
-                    <thead class="nhsuk-table__head">
-                        <tr class="nhsuk-table__row">
-                            <th class="nhsuk-table__header" scope="col">"Risk"</th>
-                            <th class="nhsuk-table__header" scope="col">"Likelihood"</th>
-                            <th class="nhsuk-table__header" scope="col">"Impact"</th>
-                            <th class="nhsuk-table__header" scope="col">"Owner"</th>
-                            <th class="nhsuk-table__header" scope="col">"Mitigation"</th>
-                        </tr>
-                    </thead>
+                    <TableHead columns=vec!["Risk", "Likelihood", "Impact", "Owner", "Mitigation"]/>
                     <tbody class="nhsuk-table__body">
                         {plan.risks.into_iter().map(|r| view! {
                             <tr class="nhsuk-table__row">

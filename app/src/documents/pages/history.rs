@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::slug_param;
 use super::view::DocumentView;
-use crate::components::ui::{Breadcrumbs, Crumb};
+use crate::components::ui::{Breadcrumbs, Crumb, TableHead};
 use crate::documents::api::{get_diff, get_history, get_revision};
 use crate::documents::model::{DiffPart, DiffView, HistoryView};
 use crate::documents::DocKind;
@@ -61,15 +61,11 @@ fn HistoryTable(history: HistoryView) -> impl IntoView {
         })}
         <table class="nhsuk-table">
             <caption class="nhsuk-table__caption">"Revisions"</caption>
-            <thead class="nhsuk-table__head">
-                <tr class="nhsuk-table__row">
-                    <th class="nhsuk-table__header" scope="col">"Revision"</th>
-                    <th class="nhsuk-table__header" scope="col">"Saved by"</th>
-                    <th class="nhsuk-table__header" scope="col">"When (UTC)"</th>
-                    <th class="nhsuk-table__header" scope="col">"Comment"</th>
-                    {can_restore.then(|| view! { <th class="nhsuk-table__header" scope="col">"Action"</th> })}
-                </tr>
-            </thead>
+            <TableHead columns=if can_restore {
+                vec!["Revision", "Saved by", "When (UTC)", "Comment", "Action"]
+            } else {
+                vec!["Revision", "Saved by", "When (UTC)", "Comment"]
+            }/>
             <tbody class="nhsuk-table__body">
                 {revisions.into_iter().map(|r| {
                     // The newest revision is already the draft; restoring it would copy it.

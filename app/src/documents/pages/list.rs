@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::layout::encode;
-use crate::components::ui::{Breadcrumbs, Crumb, Pagination, TagList};
+use crate::components::ui::{Breadcrumbs, Crumb, Pagination, TableHead, TagList};
 use crate::documents::api::{get_review_queue, list_documents};
 use crate::documents::model::{DocList, DocQuery, DocSummary, QueueItem, ReviewQueue};
 use crate::documents::DocKind;
@@ -192,14 +192,7 @@ fn QueueTable(
     view! {
         <table class="nhsuk-table">
             <caption class="nhsuk-table__caption">{caption}</caption>
-            <thead class="nhsuk-table__head">
-                <tr class="nhsuk-table__row">
-                    <th class="nhsuk-table__header" scope="col">"Document"</th>
-                    <th class="nhsuk-table__header" scope="col">"Organisation"</th>
-                    <th class="nhsuk-table__header" scope="col">"Status"</th>
-                    <th class="nhsuk-table__header" scope="col">"Review by"</th>
-                </tr>
-            </thead>
+            <TableHead columns=vec!["Document", "Organisation", "Status", "Review by"]/>
             <tbody class="nhsuk-table__body">
                 {items.into_iter().map(|item| {
                     let overdue = item.review_by.as_deref().is_some_and(|r| r < today.as_str());
