@@ -359,3 +359,62 @@ async fn user_add_explains_bad_input() {
         out.stderr
     );
 }
+
+/// Rewrites the stored session as the clock would after waiting: sign-in time moved back by
+/// `signed_in_ago` seconds, and the idle expiry in the past when `idle_expired`.
+async fn age_session(server: &TestServer, signed_in_ago: Option<i64>, idle_expired: bool) {
+    let db = server.db().await;
+    let (id, data): (String, String) = sqlx::query_as("SELECT id, data FROM sessions")
+        .fetch_one(db.pool())
+        .await
+        .expect("one session");
+    let mut value: serde_json::Value = serde_json::from_str(&data).unwrap();
+    if let Some(ago) = signed_in_ago {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        value["signed_in_at"] = serde_json::json!(now - ago);
+    }
+    let expires_at: i64 = if idle_expired {
+        time::OffsetDateTime::now_utc().unix_timestamp() - 1
+    } else {
+        time::OffsetDateTime::now_utc().unix_timestamp() + 600
+    };
+    sqlx::query("UPDATE sessions SET data = $1, expires_at = $2 WHERE id = $3")
+        .bind(value.to_string())
+        .bind(expires_at)
+        .bind(id)
+        .execute(db.pool())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_session_ends_after_its_absolute_lifetime_however_active() {
+    let server = TestServer::start().await;
+    server.set_password(READER, PASSWORD);
+    let client = server.signed_in(READER, PASSWORD).await;
+    age_session(&server, Some(11 * 3600), false).await;
+    let (_, page) = server.get(&client, "/").await;
+    assert!(
+        page.contains("Isla Placeholder"),
+        "11 hours after sign-in the session still lives"
+    );
+    age_session(&server, Some(12 * 3600 + 60), false).await;
+    let (_, page) = server.get(&client, "/").await;
+    assert!(
+        !page.contains("Isla Placeholder"),
+        "12 hours after sign-in it has ended"
+    );
+}
+
+#[tokio::test]
+async fn an_idle_session_expires() {
+    let server = TestServer::start().await;
+    server.set_password(READER, PASSWORD);
+    let client = server.signed_in(READER, PASSWORD).await;
+    age_session(&server, None, true).await;
+    let (_, page) = server.get(&client, "/").await;
+    assert!(
+        !page.contains("Isla Placeholder"),
+        "a session past its idle expiry is not honoured"
+    );
+}
