@@ -65,6 +65,16 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// A signed-in user, acting from the address of the current request.
+    pub async fn of_user(user: &crate::auth::CurrentUser) -> Self {
+        Self {
+            user_id: Some(user.id),
+            label: user.email.clone(),
+            org_id: Some(user.org_id),
+            client_addr: crate::auth::session::client_addr().await,
+        }
+    }
+
     /// The portal itself, acting from the command line or at start-up.
     pub fn system(label: &str) -> Self {
         Self {

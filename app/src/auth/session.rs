@@ -97,12 +97,7 @@ pub async fn sign_out() -> AppResult<()> {
     session.flush().await.map_err(session_error)?;
     if let Some(user) = user {
         let state = app_state()?;
-        let actor = Actor {
-            user_id: Some(user.id),
-            label: user.email.clone(),
-            org_id: Some(user.org_id),
-            client_addr: client_addr().await,
-        };
+        let actor = Actor::of_user(&user).await;
         audit::record(state.db.pool(), &actor, Action::SignOut, &user.email, "").await?;
     }
     Ok(())

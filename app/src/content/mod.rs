@@ -15,8 +15,8 @@ use crate::audit::{self, Action, Actor};
 use crate::db::Db;
 use crate::documents::export::DocFrontMatter;
 use crate::documents::fields::{DocFields, LessonFields, LessonPhase, PlanFields};
-use crate::documents::service::{self, Imported};
 use crate::documents::store::Content;
+use crate::documents::workflow::{self, Imported};
 use crate::documents::{self, DocKind, DocStatus, Visibility};
 use crate::orgs::store::{self as orgs, OrgFields};
 use crate::orgs::{Nation, OrgKind};
@@ -567,10 +567,10 @@ async fn import_document(
         owner_id,
         visibility,
         review_by,
-        fields: service::fields_json(&fields),
+        fields: fields.to_json(),
     };
     let mut tx = db.begin_write().await?;
-    let document = service::ImportedDocument {
+    let document = workflow::ImportedDocument {
         kind,
         slug: &slug,
         org_id,
@@ -578,7 +578,7 @@ async fn import_document(
         status,
         updated_at: updated_at.as_deref(),
     };
-    let outcome = match service::import(&mut tx, document, actor).await? {
+    let outcome = match workflow::import(&mut tx, document, actor).await? {
         Imported::Created => Outcome::Created,
         Imported::Updated => Outcome::Updated,
         Imported::Unchanged => {

@@ -1,5 +1,5 @@
 //! Server functions for documents of every kind. Each asks the permission module (through the
-//! service and storage layers) before it reads or changes anything.
+//! views, editing, workflow and storage layers) before it reads or changes anything.
 
 use leptos::prelude::*;
 
@@ -13,7 +13,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 mod ssr {
     pub use crate::auth::session::request_session;
-    pub use crate::documents::{service, store};
+    pub use crate::documents::{editing, store, views, workflow};
     pub use crate::error::with_status;
     pub use crate::permissions::viewer;
     pub use crate::state::app_state;
@@ -44,9 +44,7 @@ pub async fn recent_documents(kind: DocKind) -> Result<Vec<DocSummary>, AppError
 #[server(endpoint = "documents/get")]
 pub async fn get_document(kind: DocKind, slug: String) -> Result<DocView, AppError> {
     use ssr::*;
-    with_status(
-        async { service::view(&app_state()?.db, &viewer().await?, kind, &slug).await }.await,
-    )
+    with_status(async { views::view(&app_state()?.db, &viewer().await?, kind, &slug).await }.await)
 }
 
 /// One revision of a document.
@@ -55,7 +53,7 @@ pub async fn get_revision(kind: DocKind, slug: String, number: i64) -> Result<Do
     use ssr::*;
     with_status(
         async {
-            service::revision_view(&app_state()?.db, &viewer().await?, kind, &slug, number).await
+            views::revision_view(&app_state()?.db, &viewer().await?, kind, &slug, number).await
         }
         .await,
     )
@@ -66,7 +64,7 @@ pub async fn get_revision(kind: DocKind, slug: String, number: i64) -> Result<Do
 pub async fn get_history(kind: DocKind, slug: String) -> Result<HistoryView, AppError> {
     use ssr::*;
     with_status(
-        async { service::history(&app_state()?.db, &viewer().await?, kind, &slug).await }.await,
+        async { views::history(&app_state()?.db, &viewer().await?, kind, &slug).await }.await,
     )
 }
 
@@ -80,7 +78,7 @@ pub async fn get_diff(
 ) -> Result<DiffView, AppError> {
     use ssr::*;
     with_status(
-        async { service::diff(&app_state()?.db, &viewer().await?, kind, &slug, from, to).await }
+        async { views::diff(&app_state()?.db, &viewer().await?, kind, &slug, from, to).await }
             .await,
     )
 }
@@ -92,7 +90,7 @@ pub async fn get_editor(kind: DocKind, slug: Option<String>) -> Result<EditorDat
     with_status(
         async {
             let session = request_session().await?;
-            service::editor(
+            editing::editor(
                 &app_state()?.db,
                 &viewer().await?,
                 &session,
@@ -112,7 +110,7 @@ pub async fn save_document(form: DocumentForm) -> Result<(), AppError> {
     with_status(
         async {
             let session = request_session().await?;
-            let next = service::save(&app_state()?, &viewer().await?, &session, form).await?;
+            let next = editing::save(&app_state()?, &viewer().await?, &session, form).await?;
             leptos_axum::redirect(&next);
             Ok(())
         }
@@ -134,16 +132,16 @@ pub async fn document_step(
     with_status(
         async {
             let session = request_session().await?;
-            let step = service::Step::parse(&step)
+            let step = workflow::Step::parse(&step)
                 .ok_or_else(|| AppError::Invalid(format!("Unknown step {step:?}")))?;
-            let request = service::StepRequest {
+            let request = workflow::StepRequest {
                 kind,
                 slug: &slug,
                 step,
                 comment: &comment,
                 seen_revision: revision,
             };
-            let next = service::step(&app_state()?, &viewer().await?, &session, request).await?;
+            let next = workflow::step(&app_state()?, &viewer().await?, &session, request).await?;
             leptos_axum::redirect(&next);
             Ok(())
         }
@@ -158,7 +156,7 @@ pub async fn restore_revision(kind: DocKind, slug: String, number: i64) -> Resul
     with_status(
         async {
             let session = request_session().await?;
-            let next = service::restore(
+            let next = workflow::restore(
                 &app_state()?,
                 &viewer().await?,
                 &session,
@@ -194,5 +192,5 @@ pub async fn preview_markdown(markdown: String) -> Result<String, AppError> {
 #[server(endpoint = "documents/review-queue")]
 pub async fn get_review_queue() -> Result<ReviewQueue, AppError> {
     use ssr::*;
-    with_status(async { service::review_queue(&app_state()?.db, &viewer().await?).await }.await)
+    with_status(async { views::review_queue(&app_state()?.db, &viewer().await?).await }.await)
 }

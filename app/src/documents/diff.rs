@@ -4,7 +4,6 @@ use similar::{ChangeTag, TextDiff};
 
 use super::fields::DocFields;
 use super::model::{DiffPart, FieldDiff};
-use super::service::parse_fields;
 use super::store::Content;
 use super::DocKind;
 
@@ -18,7 +17,7 @@ fn as_text(kind: DocKind, c: &Content) -> Vec<(&'static str, String)> {
         ("Visible to", c.visibility.label().to_owned()),
         ("Review by", c.review_by.clone().unwrap_or_default()),
     ];
-    match parse_fields(kind, &c.fields) {
+    match DocFields::parse(kind, &c.fields) {
         DocFields::Guide => {}
         DocFields::Plan(p) => {
             fields.push(("Initiative", p.initiative));

@@ -4,9 +4,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::fields::{DocFields, Phase, Risk, Scope};
-use super::service::parse_fields;
-use super::store::Content;
+use super::store::{self, Content};
 use super::{DocKind, DocStatus};
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+use crate::permissions::Viewer;
+use crate::users::store as users;
 
 /// The front matter of any kind of document. Fields of other kinds are refused on import.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -132,7 +135,7 @@ pub fn to_markdown(meta: &ExportMeta<'_>, content: &Content) -> String {
         updated: some(meta.updated),
         ..Default::default()
     };
-    match parse_fields(meta.kind, &content.fields) {
+    match DocFields::parse(meta.kind, &content.fields) {
         DocFields::Guide => {}
         DocFields::Plan(p) => {
             fm.initiative = Some(p.initiative);
@@ -161,4 +164,38 @@ pub fn to_markdown(meta: &ExportMeta<'_>, content: &Content) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The approved revision of a document as a Markdown file, for readers allowed to see it.
+pub async fn export(db: &Db, viewer: &Viewer, kind: DocKind, slug: &str) -> AppResult<String> {
+    let row = store::find_readable(db, viewer, kind, slug).await?;
+    let revision_id = if viewer.can_edit_for(row.org_id) {
+        row.published_revision_id.or(row.head_revision_id)
+    } else {
+        row.published_revision_id
+    }
+    .ok_or(AppError::NotFound)?;
+    let revision = store::revision_by_id(db.pool(), revision_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let content = revision.content();
+    let owner = match content.owner_id {
+        Some(id) => users::find_by_id(db.pool(), id).await?.map(|u| u.email),
+        None => None,
+    };
+    let status =
+        if Some(revision_id) == row.published_revision_id && row.status() != DocStatus::Archived {
+            DocStatus::Published
+        } else {
+            row.status()
+        };
+    let updated: String = row.updated_at.chars().take(10).collect();
+    let meta = ExportMeta {
+        kind,
+        organisation: &row.org_slug,
+        owner_email: owner.as_deref(),
+        status,
+        updated: &updated,
+    };
+    Ok(to_markdown(&meta, &content))
 }

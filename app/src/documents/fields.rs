@@ -275,6 +275,29 @@ pub enum DocFields {
     Lesson(LessonFields),
 }
 
+#[cfg(feature = "ssr")]
+impl DocFields {
+    /// The fields of a `kind` of document from their stored JSON.
+    pub fn parse(kind: super::DocKind, json: &str) -> Self {
+        use super::DocKind;
+        match kind {
+            DocKind::Guide => DocFields::Guide,
+            DocKind::Plan => DocFields::Plan(serde_json::from_str(json).unwrap_or_default()),
+            DocKind::Lesson => DocFields::Lesson(serde_json::from_str(json).unwrap_or_default()),
+        }
+    }
+
+    /// The fields as stored.
+    pub fn to_json(&self) -> String {
+        let json = match self {
+            DocFields::Guide => Ok("{}".to_owned()),
+            DocFields::Plan(p) => serde_json::to_string(p),
+            DocFields::Lesson(l) => serde_json::to_string(l),
+        };
+        json.unwrap_or_else(|_| "{}".into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,14 +8,18 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod diff;
 #[cfg(feature = "ssr")]
+pub mod editing;
+#[cfg(feature = "ssr")]
 pub mod export;
 pub mod fields;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod service;
-#[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod views;
+#[cfg(feature = "ssr")]
+pub mod workflow;
 
 pub use fields::DocFields;
 

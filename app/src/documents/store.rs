@@ -19,6 +19,24 @@ pub struct Author {
     pub label: String,
 }
 
+impl Author {
+    /// A signed-in user, by name.
+    pub fn of(user: &crate::auth::CurrentUser) -> Self {
+        Self {
+            id: Some(user.id),
+            label: user.name.clone(),
+        }
+    }
+
+    /// The importer.
+    pub fn import() -> Self {
+        Self {
+            id: None,
+            label: "import".into(),
+        }
+    }
+}
+
 /// The editable content of one revision.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Content {

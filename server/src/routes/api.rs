@@ -6,7 +6,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use app::documents::model::{DocList, DocQuery, DocView};
-use app::documents::{service, store, DocKind};
+use app::documents::{store, views, DocKind};
 use app::error::AppError;
 use app::permissions::viewer_of;
 use app::state::AppState;
@@ -55,5 +55,5 @@ pub async fn document(
 ) -> Result<Json<DocView>, ErrorResponse> {
     let kind = kind_of(&kind)?;
     let viewer = viewer_of(&state, &session).await?;
-    Ok(Json(service::view(&state.db, &viewer, kind, &slug).await?))
+    Ok(Json(views::view(&state.db, &viewer, kind, &slug).await?))
 }

@@ -6,7 +6,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
 
-use app::documents::{service, DocKind};
+use app::documents::{export, DocKind};
 use app::permissions::viewer_of;
 use app::state::AppState;
 
@@ -19,7 +19,7 @@ async fn export(
     slug: String,
 ) -> Result<Response, ErrorResponse> {
     let viewer = viewer_of(&state, &session).await?;
-    let markdown = service::export(&state.db, &viewer, kind, &slug).await?;
+    let markdown = export::export(&state.db, &viewer, kind, &slug).await?;
     let disposition = format!("attachment; filename=\"{slug}.md\"");
     Ok((
         [
