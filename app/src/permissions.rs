@@ -73,11 +73,10 @@ impl Viewer {
     /// aliased `alias`. Only integers from the session are written into it, never user input.
     pub fn document_filter(&self, alias: &str) -> String {
         let a = alias;
+        let published = readable_by_readers(a);
         match &self.user {
             _ if self.is_admin() => "1 = 1".to_owned(),
-            None => format!(
-                "({a}.published_revision_id IS NOT NULL AND {a}.status <> 'archived' AND {a}.visibility = 'public')"
-            ),
+            None => format!("({published} AND {a}.visibility = 'public')"),
             Some(u) => {
                 let org = u.org_id;
                 let own_unpublished = if u.role >= Role::Editor {
@@ -86,7 +85,7 @@ impl Viewer {
                     String::new()
                 };
                 format!(
-                    "(({a}.published_revision_id IS NOT NULL AND {a}.status <> 'archived' AND ({a}.visibility IN ('public', 'network') OR {a}.org_id = {org})){own_unpublished})"
+                    "(({published} AND ({a}.visibility IN ('public', 'network') OR {a}.org_id = {org})){own_unpublished})"
                 )
             }
         }
@@ -125,6 +124,12 @@ impl Viewer {
     }
 }
 
+/// [`DocumentAccess::readable_by_readers`] as a SQL condition on the `documents` row aliased
+/// `alias`: approved at least once and not archived. Lists show only such documents, to everyone.
+pub fn readable_by_readers(alias: &str) -> String {
+    format!("{alias}.published_revision_id IS NOT NULL AND {alias}.status <> 'archived'")
+}
+
 /// The viewer of a session, for handlers outside Leptos.
 pub async fn viewer_of(
     state: &crate::state::AppState,
@@ -145,9 +150,14 @@ pub async fn viewer() -> AppResult<Viewer> {
 mod tests {
     use super::*;
 
-    fn user(org_id: i64, role: Role) -> Viewer {
+    /// A signed-in member of `org_id`, with id 1.
+    fn member(org_id: i64, role: Role) -> Viewer {
+        user(1, org_id, role)
+    }
+
+    fn user(id: i64, org_id: i64, role: Role) -> Viewer {
         Viewer::signed_in(CurrentUser {
-            id: 1,
+            id,
             name: "Test".into(),
             email: "t@example.nhs.uk".into(),
             org_id,
@@ -164,12 +174,12 @@ mod tests {
         let db = crate::db::Db::connect("sqlite::memory:").await.unwrap();
         let viewers = [
             Viewer::anonymous(),
-            user(1, Role::Reader),
-            user(1, Role::Editor),
-            user(1, Role::Publisher),
-            user(2, Role::Reader),
-            user(2, Role::Editor),
-            user(2, Role::Admin),
+            member(1, Role::Reader),
+            member(1, Role::Editor),
+            member(1, Role::Publisher),
+            member(2, Role::Reader),
+            member(2, Role::Editor),
+            member(2, Role::Admin),
         ];
         for viewer in &viewers {
             for org_id in [1_i64, 2] {
@@ -215,8 +225,8 @@ mod tests {
             status: DocStatus::Published,
             has_published: true,
         };
-        assert!(user(1, Role::Reader).can_read_document(&doc));
-        assert!(!user(2, Role::Publisher).can_read_document(&doc));
+        assert!(member(1, Role::Reader).can_read_document(&doc));
+        assert!(!member(2, Role::Publisher).can_read_document(&doc));
         assert!(!Viewer::anonymous().can_read_document(&doc));
     }
 
@@ -228,28 +238,11 @@ mod tests {
             status: DocStatus::Draft,
             has_published: false,
         };
-        assert!(!user(1, Role::Reader).can_read_document(&doc));
-        assert!(user(1, Role::Editor).can_read_document(&doc));
-        assert!(!user(2, Role::Editor).can_read_document(&doc));
-        assert!(user(2, Role::Admin).can_read_document(&doc));
+        assert!(!member(1, Role::Reader).can_read_document(&doc));
+        assert!(member(1, Role::Editor).can_read_document(&doc));
+        assert!(!member(2, Role::Editor).can_read_document(&doc));
+        assert!(member(2, Role::Admin).can_read_document(&doc));
         assert!(!Viewer::anonymous().can_read_document(&doc));
-    }
-}
-
-#[cfg(test)]
-mod workflow_tests {
-    use super::*;
-
-    fn user(id: i64, org_id: i64, role: Role) -> Viewer {
-        Viewer::signed_in(CurrentUser {
-            id,
-            name: "Test".into(),
-            email: "t@example.nhs.uk".into(),
-            org_id,
-            org_slug: "org".into(),
-            org_name: "Org".into(),
-            role,
-        })
     }
 
     #[test]

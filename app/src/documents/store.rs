@@ -10,7 +10,7 @@ use super::{DocKind, DocStatus, Visibility};
 use crate::db::{self, Db};
 use crate::error::{AppError, AppResult};
 use crate::orgs::OrgRef;
-use crate::permissions::{DocumentAccess, Viewer};
+use crate::permissions::{readable_by_readers, DocumentAccess, Viewer};
 
 /// Who saved a revision or took a workflow step.
 #[derive(Clone, Debug)]
@@ -475,9 +475,6 @@ const SUMMARY_SELECT: &str =
         o.slug AS org_slug, o.name AS org_name
      FROM documents d JOIN organisations o ON o.id = d.org_id";
 
-/// The SQL condition for documents that readers can see as published.
-pub const PUBLISHED: &str = "d.published_revision_id IS NOT NULL AND d.status <> 'archived'";
-
 /// A list query under construction: SQL conditions and their bound text values.
 struct Conditions {
     sql: Vec<String>,
@@ -488,7 +485,7 @@ impl Conditions {
     /// Published documents of `kind` that the viewer may read.
     fn new(viewer: &Viewer, kind: DocKind) -> Self {
         let mut c = Self {
-            sql: vec![PUBLISHED.into(), viewer.document_filter("d")],
+            sql: vec![readable_by_readers("d"), viewer.document_filter("d")],
             binds: Vec::new(),
         };
         c.push(|n| format!("d.kind = ${n}"), kind.as_str().to_owned());
@@ -629,7 +626,8 @@ pub async fn list(db: &Db, viewer: &Viewer, kind: DocKind, query: &DocQuery) -> 
 /// Published documents of every kind from one organisation that the viewer may read.
 pub async fn list_for_org(db: &Db, viewer: &Viewer, org_id: i64) -> AppResult<Vec<DocSummary>> {
     let sql = format!(
-        "{SUMMARY_SELECT} WHERE {PUBLISHED} AND {} AND d.org_id = {org_id} ORDER BY d.kind, d.title",
+        "{SUMMARY_SELECT} WHERE {} AND {} AND d.org_id = {org_id} ORDER BY d.kind, d.title",
+        readable_by_readers("d"),
         viewer.document_filter("d")
     );
     let rows: Vec<SummaryRow> = sqlx::query_as(&sql).fetch_all(db.pool()).await?;

@@ -354,7 +354,7 @@ pub async fn review_queue(db: &Db, viewer: &Viewer) -> AppResult<ReviewQueue> {
             org,
             &format!(
                 "{} AND d.review_by IS NOT NULL AND d.review_by <= '{soon}'",
-                store::PUBLISHED
+                crate::permissions::readable_by_readers("d")
             ),
         )
         .await?,

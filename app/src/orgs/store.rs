@@ -139,7 +139,7 @@ pub async fn list(db: &Db, viewer: &Viewer) -> Result<Vec<OrgListItem>, sqlx::Er
                 AND {} AND {}) AS document_count
          FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id
          ORDER BY o.name",
-        crate::documents::store::PUBLISHED,
+        crate::permissions::readable_by_readers("d"),
         viewer.document_filter("d")
     );
     let rows = sqlx::query_as::<_, Row>(&sql).fetch_all(db.pool()).await?;
