@@ -430,20 +430,13 @@ pub async fn save(
             let previous = store::revision_by_id(&mut *tx, head_id)
                 .await?
                 .ok_or(AppError::Internal)?;
-            let (revision_id, number) =
-                store::append_revision(&mut tx, current.id, &checked.content, &author, &comment)
-                    .await?;
-            if current.published_revision_id.is_none() {
-                store::mirror(&mut tx, current.id, &checked.content, &db::now()).await?;
-            }
-            store::set_status(&mut tx, current.id, DocStatus::Draft).await?;
-            store::record_event(
+            let (_, number) = store::save_draft(
                 &mut tx,
-                current.id,
-                Some(revision_id),
-                "saved",
+                &current,
+                &checked.content,
                 &author,
                 &comment,
+                "saved",
             )
             .await?;
             let target = format!("/{}/{}", kind.path(), current.slug);
@@ -524,6 +517,7 @@ pub async fn save(
         )
         .await?;
     }
+    store::log_change(&mut tx, doc_id, false).await?;
     tx.commit().await?;
     let message = if submit {
         "Saved and sent for review"

@@ -244,7 +244,6 @@ pub async fn insert_document(
     .fetch_one(&mut **tx)
     .await?;
     set_tags(tx, id, &content.tags).await?;
-    log_change(tx, id, false).await?;
     Ok(id)
 }
 
@@ -292,6 +291,25 @@ pub async fn append_revision(
     Ok((id, number))
 }
 
+/// Saves `content` as the newest revision, a draft, with a workflow event named `event`. A
+/// document never approved shows its newest revision, so its row follows the draft.
+pub async fn save_draft(
+    tx: &mut db::Tx,
+    document: &DocRow,
+    content: &Content,
+    author: &Author,
+    comment: &str,
+    event: &str,
+) -> Result<(i64, i64), sqlx::Error> {
+    let (revision_id, number) = append_revision(tx, document.id, content, author, comment).await?;
+    if document.published_revision_id.is_none() {
+        mirror(tx, document.id, content, &db::now()).await?;
+    }
+    set_status(tx, document.id, DocStatus::Draft).await?;
+    record_event(tx, document.id, Some(revision_id), event, author, comment).await?;
+    Ok((revision_id, number))
+}
+
 /// Sets the workflow status of the head revision.
 pub async fn set_status(
     tx: &mut db::Tx,
@@ -303,7 +321,7 @@ pub async fn set_status(
         .bind(document_id)
         .execute(&mut **tx)
         .await?;
-    log_change(tx, document_id, false).await
+    Ok(())
 }
 
 /// Copies a revision's content into the document row, which is what lists and pages show.
@@ -329,8 +347,7 @@ pub async fn mirror(
     .bind(document_id)
     .execute(&mut **tx)
     .await?;
-    set_tags(tx, document_id, &content.tags).await?;
-    log_change(tx, document_id, false).await
+    set_tags(tx, document_id, &content.tags).await
 }
 
 /// Makes a revision the one readers see.
@@ -428,7 +445,8 @@ pub async fn tags_of<'e, E: Executor<'e, Database = Any>>(
     .await
 }
 
-/// Notes that a document changed, in the same transaction, for the search indexer to follow.
+/// Notes that a document changed, for the search indexer to follow. Each write path calls it
+/// once, in the transaction of the change.
 pub async fn log_change(
     tx: &mut db::Tx,
     document_id: i64,

@@ -167,6 +167,7 @@ pub async fn step(
         ),
     )
     .await?;
+    store::log_change(&mut tx, current.id, false).await?;
     tx.commit().await?;
     flash::set_notice(session, true, message).await?;
     Ok(page)
@@ -193,21 +194,9 @@ pub async fn restore(
     let author = Author::of(&user);
     let comment = format!("Restored revision {number}");
     let mut tx = db.begin_write().await?;
-    let (revision_id, new_number) =
-        store::append_revision(&mut tx, row.id, &old.content(), &author, &comment).await?;
-    if row.published_revision_id.is_none() {
-        store::mirror(&mut tx, row.id, &old.content(), &db::now()).await?;
-    }
-    store::set_status(&mut tx, row.id, DocStatus::Draft).await?;
-    store::record_event(
-        &mut tx,
-        row.id,
-        Some(revision_id),
-        "restored",
-        &author,
-        &comment,
-    )
-    .await?;
+    let (_, new_number) =
+        store::save_draft(&mut tx, &row, &old.content(), &author, &comment, "restored").await?;
+    store::log_change(&mut tx, row.id, false).await?;
     let target = format!("/{}/{}", kind.path(), row.slug);
     audit::record(
         &mut *tx,
@@ -322,6 +311,7 @@ pub async fn import(
         &format!("{} {doc_id}", kind.label()),
     )
     .await?;
+    store::log_change(tx, doc_id, false).await?;
     Ok(outcome)
 }
 
