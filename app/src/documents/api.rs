@@ -30,14 +30,7 @@ pub async fn list_documents(kind: DocKind, query: DocQuery) -> Result<DocList, A
 #[server(endpoint = "documents/recent")]
 pub async fn recent_documents(kind: DocKind) -> Result<Vec<DocSummary>, AppError> {
     use ssr::*;
-    let list = store::list(
-        &app_state()?.db,
-        &viewer().await?,
-        kind,
-        &DocQuery::default(),
-    )
-    .await?;
-    Ok(list.items.into_iter().take(4).collect())
+    store::recent(&app_state()?.db, &viewer().await?, kind, 4).await
 }
 
 /// A document page; "not found" for documents the viewer may not read.

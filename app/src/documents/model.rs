@@ -53,33 +53,10 @@ pub struct DocList {
     pub items: Vec<DocSummary>,
     pub total: i64,
     pub page: i64,
-    pages_total: i64,
+    /// Number of pages, at least one.
+    pub pages: i64,
     pub tags: Vec<Facet>,
     pub orgs: Vec<Facet>,
-}
-
-impl DocList {
-    pub fn new(
-        items: Vec<DocSummary>,
-        total: i64,
-        page: i64,
-        tags: Vec<Facet>,
-        orgs: Vec<Facet>,
-    ) -> Self {
-        let pages_total = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-        Self {
-            items,
-            total,
-            page,
-            pages_total,
-            tags,
-            orgs,
-        }
-    }
-
-    pub fn pages(&self) -> i64 {
-        self.pages_total
-    }
 }
 
 /// A lesson's account, rendered.

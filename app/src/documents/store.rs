@@ -375,7 +375,6 @@ pub struct EventRow {
     pub actor: String,
     pub comment: String,
     pub at: String,
-    pub revision_id: Option<i64>,
 }
 
 pub async fn record_event(
@@ -402,10 +401,43 @@ pub async fn record_event(
     Ok(())
 }
 
+impl From<EventRow> for super::model::EventInfo {
+    fn from(e: EventRow) -> Self {
+        Self {
+            action: e.action,
+            actor: e.actor,
+            comment: e.comment,
+            at: e.at,
+        }
+    }
+}
+
+/// The newest workflow step of a document.
+pub async fn last_event(db: &Db, document_id: i64) -> Result<Option<EventRow>, sqlx::Error> {
+    sqlx::query_as::<_, EventRow>(
+        "SELECT action, actor, comment, at FROM document_events WHERE document_id = $1
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(document_id)
+    .fetch_optional(db.pool())
+    .await
+}
+
+/// Revisions ever approved, or imported as approved.
+pub async fn approved_revision_ids(db: &Db, document_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT revision_id FROM document_events WHERE document_id = $1 AND revision_id IS NOT NULL
+           AND action IN ('approved', 'imported')",
+    )
+    .bind(document_id)
+    .fetch_all(db.pool())
+    .await
+}
+
 /// Workflow steps of a document, newest first.
 pub async fn events(db: &Db, document_id: i64) -> Result<Vec<EventRow>, sqlx::Error> {
     sqlx::query_as::<_, EventRow>(
-        "SELECT action, actor, comment, at, revision_id FROM document_events WHERE document_id = $1 ORDER BY id DESC",
+        "SELECT action, actor, comment, at FROM document_events WHERE document_id = $1 ORDER BY id DESC",
     )
     .bind(document_id)
     .fetch_all(db.pool())
@@ -620,25 +652,46 @@ pub async fn list(db: &Db, viewer: &Viewer, kind: DocKind, query: &DocQuery) -> 
         .fetch_all(db.pool())
         .await?;
 
-    Ok(DocList::new(
+    Ok(DocList {
         items,
         total,
         page,
-        tags.into_iter()
+        pages,
+        tags: tags
+            .into_iter()
             .map(|(tag, count)| Facet {
                 label: tag.clone(),
                 value: tag,
                 count,
             })
             .collect(),
-        orgs.into_iter()
+        orgs: orgs
+            .into_iter()
             .map(|(slug, name, count)| Facet {
                 value: slug,
                 label: name,
                 count,
             })
             .collect(),
-    ))
+    })
+}
+
+/// The `limit` most recently updated published documents of a kind the viewer may read.
+pub async fn recent(
+    db: &Db,
+    viewer: &Viewer,
+    kind: DocKind,
+    limit: i64,
+) -> AppResult<Vec<DocSummary>> {
+    let c = Conditions::new(viewer, kind);
+    let sql = format!(
+        "{SUMMARY_SELECT} WHERE {} ORDER BY d.updated_at DESC, d.title LIMIT {limit}",
+        c.where_clause()
+    );
+    let rows: Vec<SummaryRow> = bind_all(sqlx::query_as(&sql), &c.binds)
+        .fetch_all(db.pool())
+        .await?;
+    summaries(db, rows).await
 }
 
 /// Published documents of every kind from one organisation that the viewer may read.

@@ -80,16 +80,7 @@ pub async fn view(db: &Db, viewer: &Viewer, kind: DocKind, slug: &str) -> AppRes
                 });
             }
         }
-        page.last_event = store::events(db, row.id)
-            .await?
-            .into_iter()
-            .next()
-            .map(|e| EventInfo {
-                action: e.action,
-                actor: e.actor,
-                comment: e.comment,
-                at: e.at,
-            });
+        page.last_event = store::last_event(db, row.id).await?.map(EventInfo::from);
     }
     Ok(page)
 }
@@ -108,7 +99,7 @@ pub async fn revision_view(
         .await?
         .ok_or(AppError::NotFound)?;
     if !viewer.can_edit_for(row.org_id)
-        && !was_published(db, row.id, revision.id, row.published_revision_id).await?
+        && !approved_revisions(db, &row).await?.contains(&revision.id)
     {
         return Err(AppError::NotFound);
     }
@@ -136,26 +127,6 @@ pub async fn revision_view(
         None => None,
     };
     Ok(page)
-}
-
-/// Whether a revision was ever the approved one (the current one, or approved in the past).
-pub async fn was_published(
-    db: &Db,
-    document_id: i64,
-    revision_id: i64,
-    current: Option<i64>,
-) -> AppResult<bool> {
-    if current == Some(revision_id) {
-        return Ok(true);
-    }
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM document_events WHERE document_id = $1 AND revision_id = $2 AND action IN ('approved', 'imported')",
-    )
-    .bind(document_id)
-    .bind(revision_id)
-    .fetch_one(db.pool())
-    .await?;
-    Ok(n > 0)
 }
 
 async fn assemble(
@@ -226,15 +197,10 @@ async fn assemble(
 
 /// Ids of the revisions ever approved (or imported as approved).
 async fn approved_revisions(db: &Db, row: &DocRow) -> AppResult<HashSet<i64>> {
-    let mut ids: HashSet<i64> = sqlx::query_scalar(
-        "SELECT revision_id FROM document_events WHERE document_id = $1 AND revision_id IS NOT NULL
-           AND action IN ('approved', 'imported')",
-    )
-    .bind(row.id)
-    .fetch_all(db.pool())
-    .await?
-    .into_iter()
-    .collect();
+    let mut ids: HashSet<i64> = store::approved_revision_ids(db, row.id)
+        .await?
+        .into_iter()
+        .collect();
     ids.extend(row.published_revision_id);
     Ok(ids)
 }
@@ -284,12 +250,7 @@ pub async fn history(
         store::events(db, row.id)
             .await?
             .into_iter()
-            .map(|e| EventInfo {
-                action: e.action,
-                actor: e.actor,
-                comment: e.comment,
-                at: e.at,
-            })
+            .map(EventInfo::from)
             .collect()
     } else {
         Vec::new()

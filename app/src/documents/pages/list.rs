@@ -86,7 +86,7 @@ fn ListView(kind: DocKind, list: DocList, query: DocQuery) -> impl IntoView {
     let page_query = query.clone();
     let href = Callback::new(move |n: i64| list_href(kind, &page_query, n));
     let base = format!("/{}", kind.path());
-    let pages = list.pages();
+    let pages = list.pages;
     view! {
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-one-third">
