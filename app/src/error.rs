@@ -47,6 +47,14 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl From<tokio::task::JoinError> for AppError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        tracing::error!(error = %e, "background task failed");
+        AppError::Internal
+    }
+}
+
 impl AppError {
     /// The HTTP status that answers this error.
     pub fn status(&self) -> u16 {

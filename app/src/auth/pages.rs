@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::{get_current_user, login_errors};
-use crate::components::ui::{ErrorSummary, FieldError, TextField};
+use crate::components::form::{ErrorSummary, FormError, Input};
 use crate::pages::when_loaded;
 
 /// `/login`.
@@ -46,26 +46,17 @@ fn SignInForm(email: String, next: String, codes: Vec<String>) -> impl IntoView 
     let mut password_error = None;
     if has(login_errors::INVALID) {
         let m = "Enter a correct email address and password. After several failed attempts an account is locked for 15 minutes.".to_owned();
-        errors.push(FieldError {
-            field: "email".into(),
-            message: m.clone(),
-        });
+        errors.push(FormError::new("email", m.clone()));
         email_error = Some("The email address or password is not correct".to_owned());
     }
     if has(login_errors::MISSING_EMAIL) {
         let m = "Enter your email address".to_owned();
-        errors.push(FieldError {
-            field: "email".into(),
-            message: m.clone(),
-        });
+        errors.push(FormError::new("email", m.clone()));
         email_error = Some(m);
     }
     if has(login_errors::MISSING_PASSWORD) {
         let m = "Enter your password".to_owned();
-        errors.push(FieldError {
-            field: "password".into(),
-            message: m.clone(),
-        });
+        errors.push(FormError::new("password", m.clone()));
         password_error = Some(m);
     }
     let title = if errors.is_empty() {
@@ -82,7 +73,7 @@ fn SignInForm(email: String, next: String, codes: Vec<String>) -> impl IntoView 
                 <p>"Use the email address and password your organisation's Trustshare administrator gave you."</p>
                 <form action="/api/sign-in" method="post" novalidate>
                     <input type="hidden" name="next" value=next/>
-                    <TextField id="email" label="Email address" input_type="email" value=email error=email_error autocomplete="username" spellcheck_off=true/>
+                    <Input id="email" name="email" label="Email address" input_type="email" value=email error=email_error autocomplete="username" spellcheck_off=true/>
                     <crate::islands::PasswordField error=password_error/>
                     <button class="nhsuk-button" type="submit">"Sign in"</button>
                 </form>

@@ -5,7 +5,7 @@ use std::time::Duration;
 use super::login_errors;
 use crate::audit::{self, Action, Actor};
 use crate::db;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::{app_state, AppState};
 use crate::users::store::{self as users, UserRow};
 
@@ -173,11 +173,4 @@ async fn spend_hashing_effort(password: String, stored: Option<String>) -> bool 
     })
     .await
     .unwrap_or(false)
-}
-
-impl From<tokio::task::JoinError> for AppError {
-    fn from(e: tokio::task::JoinError) -> Self {
-        tracing::error!(error = %e, "background task failed");
-        AppError::Internal
-    }
 }

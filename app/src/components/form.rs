@@ -3,7 +3,44 @@
 
 use leptos::prelude::*;
 
-use crate::documents::model::FormError;
+use serde::{Deserialize, Serialize};
+
+/// A problem with one field of a form: the field's id and the message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FormError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The error summary at the top of a form, linking to each field with a problem. It takes
+/// focus when the page loads, with or without JavaScript.
+#[component]
+pub fn ErrorSummary(errors: Vec<FormError>) -> impl IntoView {
+    (!errors.is_empty()).then(|| {
+        view! {
+            <div class="nhsuk-error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1" autofocus>
+                <h2 class="nhsuk-error-summary__title" id="error-summary-title">"There is a problem"</h2>
+                <div class="nhsuk-error-summary__body">
+                    <ul class="nhsuk-list nhsuk-error-summary__list">
+                        {errors
+                            .into_iter()
+                            .map(|e| view! { <li><a href=format!("#{}", e.field)>{e.message}</a></li> })
+                            .collect_view()}
+                    </ul>
+                </div>
+            </div>
+        }
+    })
+}
 
 /// The messages of one form, looked up by field id.
 #[derive(Clone, Debug, Default)]
@@ -94,12 +131,25 @@ pub fn Input(
     #[prop(default = "text")] input_type: &'static str,
     #[prop(default = "nhsuk-input")] class: &'static str,
     #[prop(optional)] visually_hidden_label: bool,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    /// For email addresses and codes, where spelling suggestions only get in the way.
+    #[prop(optional)]
+    spellcheck_off: bool,
 ) -> impl IntoView {
     let described = described_by(&id, hint.is_some(), error.is_some());
     let class = control_class(class, &error);
     view! {
         <Field id=id.clone() label hint error visually_hidden_label>
-            <input class=class id=id.clone() name=name.clone() type=input_type value=value.clone() aria-describedby=described.clone()/>
+            <input
+                class=class
+                id=id.clone()
+                name=name.clone()
+                type=input_type
+                value=value.clone()
+                autocomplete=autocomplete
+                spellcheck=spellcheck_off.then_some("false")
+                aria-describedby=described.clone()
+            />
         </Field>
     }
 }

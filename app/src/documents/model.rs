@@ -266,12 +266,7 @@ pub struct DocumentForm {
     pub related: String,
 }
 
-/// A problem with one field of the form: the field's id and the message.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FormError {
-    pub field: String,
-    pub message: String,
-}
+pub use crate::components::form::FormError;
 
 /// Someone saved a newer revision while the author was editing.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -7,8 +7,8 @@ use leptos_meta::Title;
 
 use super::history::DiffFields;
 use super::slug_param;
-use crate::components::form::{form_name, Errors, Input, Select, TextArea};
-use crate::components::ui::{Breadcrumbs, Crumb, ErrorSummary, FieldError};
+use crate::components::form::{form_name, ErrorSummary, Errors, Input, Select, TextArea};
+use crate::components::ui::{Breadcrumbs, Crumb};
 use crate::documents::api::get_editor;
 use crate::documents::model::EditorData;
 use crate::documents::{DocKind, Visibility};
@@ -38,13 +38,6 @@ fn EditorForm(data: EditorData) -> impl IntoView {
         max_body_kib,
     } = data;
     let e = Errors(errors.clone());
-    let summary: Vec<FieldError> = errors
-        .iter()
-        .map(|err| FieldError {
-            field: err.field.clone(),
-            message: err.message.clone(),
-        })
-        .collect();
     let cancel = match &slug {
         Some(s) => format!("/{}/{s}", kind.path()),
         None => kind.list_path().to_owned(),
@@ -89,7 +82,7 @@ fn EditorForm(data: EditorData) -> impl IntoView {
     view! {
         <Title text=page_title/>
         <Breadcrumbs crumbs/>
-        <ErrorSummary errors=summary/>
+        <ErrorSummary errors=errors.clone()/>
         {conflict.map(|c| view! {
             <div class="nhsuk-error-summary" role="alert" tabindex="-1" aria-labelledby="conflict-title">
                 <h2 class="nhsuk-error-summary__title" id="conflict-title">"Someone else saved a newer version"</h2>
