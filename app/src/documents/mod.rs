@@ -231,26 +231,24 @@ pub fn validate_slug(slug: &str) -> Result<(), String> {
 pub fn validate_date(value: &str) -> Result<String, String> {
     let v = value.trim();
     let parts: Vec<&str> = v.split('-').collect();
-    let parsed =
-        (parts.len() == 3 && parts[0].len() == 4 && parts[1].len() == 2 && parts[2].len() == 2)
-            .then(|| {
-                let y: i32 = parts[0].parse().ok()?;
-                let m: u8 = parts[1].parse().ok()?;
-                let d: u8 = parts[2].parse().ok()?;
-                let month = time_month(m)?;
-                (d >= 1 && d <= days_in_month(y, month)).then_some(())
-            })
-            .flatten();
-    match parsed {
-        Some(()) => Ok(v.to_owned()),
-        None => Err(format!(
+    let shaped =
+        parts.len() == 3 && parts[0].len() == 4 && parts[1].len() == 2 && parts[2].len() == 2;
+    let real = shaped
+        && match (
+            parts[0].parse::<i32>(),
+            parts[1].parse::<u8>(),
+            parts[2].parse::<u8>(),
+        ) {
+            (Ok(y), Ok(m), Ok(d)) => (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m),
+            _ => false,
+        };
+    if real {
+        Ok(v.to_owned())
+    } else {
+        Err(format!(
             "{value:?} is not a real date: write it as YYYY-MM-DD, like 2027-03-31"
-        )),
+        ))
     }
-}
-
-fn time_month(m: u8) -> Option<u8> {
-    (1..=12).contains(&m).then_some(m)
 }
 
 fn days_in_month(year: i32, month: u8) -> u8 {

@@ -56,7 +56,10 @@ pub async fn enforce(request: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    // A decoded field is never longer than the encoded body, so only bodies over the text
+    // limit need reading here; sign-ins and workflow buttons pass straight through.
+    let could_hold_long_text = declared.is_none_or(|n| n > MAX_BODY_BYTES);
+    if !is_form || !could_hold_long_text {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
