@@ -41,6 +41,12 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// What one request remembers while its page renders: the signed-in user, looked up once.
+#[derive(Clone, Debug, Default)]
+pub struct RequestScope {
+    pub(crate) user: Arc<tokio::sync::OnceCell<Option<crate::auth::CurrentUser>>>,
+}
+
 /// The application state, from the server function or page context.
 pub fn app_state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::db::Db;
-use app::state::{AppState, Settings};
+use app::state::{AppState, RequestScope, Settings};
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::Request;
@@ -129,7 +129,10 @@ pub fn build_router(config: &Config, db: Db, addr: SocketAddr, store: DbSessionS
 
     let routes = generate_route_list(App);
     let context_state = state.clone();
-    let context = move || provide_context(context_state.clone());
+    let context = move || {
+        provide_context(context_state.clone());
+        provide_context(RequestScope::default());
+    };
     let shell_options = leptos_options.clone();
     let app_shell = move || shell(shell_options.clone(), hydrate);
     let not_found = leptos_axum::render_app_async_with_context(context.clone(), app_shell.clone());

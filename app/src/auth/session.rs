@@ -39,7 +39,15 @@ fn unix_now() -> i64 {
 pub async fn current_user() -> AppResult<Option<CurrentUser>> {
     let session = request_session().await?;
     let state = app_state()?;
-    user_of(&state, &session).await
+    // A page calls several server functions (header, notice, content); ask the database once.
+    match leptos::prelude::use_context::<crate::state::RequestScope>() {
+        Some(scope) => scope
+            .user
+            .get_or_try_init(|| user_of(&state, &session))
+            .await
+            .cloned(),
+        None => user_of(&state, &session).await,
+    }
 }
 
 /// The signed-in user of a session, for handlers outside Leptos (exports, feeds, JSON API).
