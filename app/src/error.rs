@@ -1,4 +1,5 @@
-//! The error type every server function returns, and its conversion from storage errors.
+//! The one error type of the application layer: every server function, page and host route
+//! returns it, and [`AppError::status`] is the one place that maps it to an HTTP status.
 
 use serde::{Deserialize, Serialize};
 use server_fn_error::{FromServerFnError, ServerFnErrorErr};
@@ -23,6 +24,13 @@ pub enum AppError {
     /// The input was refused; the message says which field and why.
     #[error("{0}")]
     Invalid(String),
+    /// The request collides with a change made at the same moment (two writers took one name).
+    #[error("{0}")]
+    Conflict(String),
+    /// Stored data this version cannot read. It is shown and edited nowhere, so nothing
+    /// overwrites it; the server log says what is wrong.
+    #[error("This item's stored data cannot be read, so it is not shown or changed. The administrators can see why in the server log.")]
+    Unreadable,
     /// A fault on our side (database unavailable, bug); details are in the server log.
     #[error("Sorry, there is a problem with the service. Try again later.")]
     Internal,
@@ -42,6 +50,17 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
+        if crate::db::is_unique_violation(&error) {
+            tracing::info!(%error, "unique constraint: a concurrent change got there first");
+            return AppError::Conflict(
+                "Someone else made the same change at the same moment. Reload the page and try again."
+                    .into(),
+            );
+        }
+        if let sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) = &error {
+            tracing::error!(%error, "stored data cannot be read");
+            return AppError::Unreadable;
+        }
         tracing::error!(%error, "database error");
         AppError::Internal
     }
@@ -63,7 +82,8 @@ impl AppError {
             AppError::Unauthenticated => 401,
             AppError::Forbidden => 403,
             AppError::Invalid(_) | AppError::Request(_) => 400,
-            AppError::Internal => 500,
+            AppError::Conflict(_) => 409,
+            AppError::Unreadable | AppError::Internal => 500,
         }
     }
 }

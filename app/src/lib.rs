@@ -3,47 +3,56 @@
 
 #![recursion_limit = "512"]
 
+use leptos::children::ToChildren;
 use leptos::prelude::*;
+use leptos::tachys::view::iterators::StaticVec;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
+use leptos_router::components::{
+    Outlet, ParentRoute, Route, RouteChildren, Router, Routes, RoutesProps,
+};
 use leptos_router::{path, MatchNestedRoutes, ParamSegment, SsrMode, StaticSegment};
 
+// Modules from the bottom layer up; none imports one below it back (see tests/module_graph.rs).
+pub mod coded;
+pub mod dates;
+pub mod error;
+pub mod limits;
+pub mod slugs;
+
+pub mod audit;
 pub mod auth;
 pub mod components;
-pub mod documents;
-pub mod error;
-pub mod islands;
-pub mod lessons;
-pub mod limits;
-pub mod notice;
-pub mod orgs;
-pub mod pages;
-pub mod plans;
-pub mod users;
-
-#[cfg(feature = "ssr")]
-pub mod audit;
-#[cfg(feature = "ssr")]
-pub mod content;
 #[cfg(feature = "ssr")]
 pub mod db;
-#[cfg(feature = "ssr")]
 pub mod flash;
 #[cfg(feature = "ssr")]
 pub mod markdown;
-#[cfg(feature = "ssr")]
+pub mod orgs;
 pub mod permissions;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod users;
+
+pub mod guides;
+pub mod kind;
+pub mod kinds;
+pub mod lessons;
+pub mod plans;
+
+#[cfg(feature = "ssr")]
+pub mod content;
+pub mod documents;
+pub mod pages;
 
 use auth::pages::LoginPage;
 use components::layout::{Footer, Header, SkipLink};
+use components::loading::NotFound;
 use documents::pages::{
     DiffPage, DocListPage, DocPage, EditorPage, HistoryPage, ReviewPage, RevisionPage,
 };
 use documents::DocKind;
-use orgs::pages::{OrgDetailPage, OrgsPage};
-use pages::{HomePage, NotFound};
+use pages::orgs::{OrgDetailPage, OrgsPage};
+use pages::HomePage;
 
 /// The HTML document around every page. Island scripts are included only when a wasm
 /// bundle was built; without them every page and form still works.
@@ -103,23 +112,16 @@ pub fn App() -> impl IntoView {
             <SkipLink/>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let user = user.await.ok().flatten();
-                    view! { <Header user/> }
+                    let account = user.await.ok().flatten();
+                    let reviews = account.as_ref().is_some_and(|a| a.reviews);
+                    let user = account.map(|a| a.user);
+                    view! { <Header user reviews/> }
                 })}
             </Suspense>
             <div class="nhsuk-width-container">
                 <main class="nhsuk-main-wrapper" id="maincontent">
-                    <notice::NoticeBanner/>
-                    <Routes fallback=|| view! { <NotFound/> }>
-                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                        <DocumentRoutes kind=DocKind::Guide/>
-                        <DocumentRoutes kind=DocKind::Plan/>
-                        <DocumentRoutes kind=DocKind::Lesson/>
-                        <Route path=path!("/review") view=ReviewPage ssr=SsrMode::Async/>
-                        <Route path=path!("/orgs") view=OrgsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/orgs/:slug") view=OrgDetailPage ssr=SsrMode::Async/>
-                        <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
-                    </Routes>
+                    <flash::NoticeBanner/>
+                    {routes()}
                 </main>
             </div>
             <Footer/>
@@ -127,9 +129,31 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Every page's route: the fixed ones, and each registered kind's.
+fn routes() -> impl IntoView {
+    let children = RouteChildren::to_children(|| {
+        (
+            view! { <Route path=path!("/") view=HomePage ssr=SsrMode::Async/> }.into_inner(),
+            StaticVec::from(DocKind::all().map(document_routes).collect::<Vec<_>>()),
+            view! {
+                <Route path=path!("/review") view=ReviewPage ssr=SsrMode::Async/>
+                <Route path=path!("/orgs") view=OrgsPage ssr=SsrMode::Async/>
+                <Route path=path!("/orgs/:slug") view=OrgDetailPage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+            }
+            .into_inner(),
+        )
+    });
+    Routes(
+        RoutesProps::builder()
+            .fallback(|| view! { <NotFound/> })
+            .children(children)
+            .build(),
+    )
+}
+
 /// The pages of one kind of document: list, new, page, edit, history, one revision, comparison.
-#[component(transparent)]
-fn DocumentRoutes(kind: DocKind) -> impl MatchNestedRoutes + Clone {
+fn document_routes(kind: DocKind) -> impl MatchNestedRoutes + Clone {
     view! {
         <ParentRoute path=StaticSegment(kind.path()) view=Outlet ssr=SsrMode::Async>
             <Route path=StaticSegment("") view=move || view! { <DocListPage kind/> } ssr=SsrMode::Async/>

@@ -1,10 +1,44 @@
-//! The one place that decides who may see and do what. Every read path asks it: single
-//! documents through [`Viewer::can_read_document`], lists and counts through
-//! [`Viewer::document_filter`], which states the same rule in SQL.
+//! The one place that decides who may see and do what. The read rule is data, a
+//! [`ReadScope`], turned into each form a read path needs: a Rust check for one document
+//! ([`ReadScope::allows`]) and a SQL condition for lists and counts ([`ReadScope::sql`]); a test
+//! checks that they agree. A search filter will be a third form beside them. No role is
+//! compared anywhere else.
 
-use crate::auth::{CurrentUser, Role};
-use crate::documents::{DocStatus, Visibility};
-use crate::error::{AppError, AppResult};
+use crate::users::{CurrentUser, Role};
+
+crate::coded_enum! {
+    /// Who may read a published document.
+    pub enum Visibility ("visibility") {
+        /// Anyone, signed in or not.
+        Public = "public", "Public";
+        /// Every signed-in member of any organisation.
+        Network = "network", "All member organisations";
+        /// Members of the owning organisation only.
+        Organisation = "organisation", "Own organisation only";
+    }
+}
+
+crate::coded_enum! {
+    /// Where a document's newest revision is in its workflow.
+    pub enum DocStatus ("status") {
+        Draft = "draft", "Draft";
+        InReview = "in_review", "In review";
+        Published = "published", "Published";
+        Archived = "archived", "Archived";
+    }
+}
+
+impl DocStatus {
+    /// NHS.UK tag colour for the status.
+    pub fn tag_class(self) -> &'static str {
+        match self {
+            DocStatus::Draft => "nhsuk-tag nhsuk-tag--grey",
+            DocStatus::InReview => "nhsuk-tag nhsuk-tag--yellow",
+            DocStatus::Published => "nhsuk-tag nhsuk-tag--green",
+            DocStatus::Archived => "nhsuk-tag nhsuk-tag--red",
+        }
+    }
+}
 
 /// The person making a request: anonymous, or a signed-in user.
 #[derive(Clone, Debug, Default)]
@@ -31,6 +65,71 @@ impl DocumentAccess {
     }
 }
 
+/// Which documents a viewer may read: the read rule as data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadScope {
+    /// Administrators read everything, drafts included.
+    Everything,
+    /// Everyone else reads published documents as their visibility allows, and the editors of
+    /// an organisation also read its unpublished ones.
+    Published {
+        /// The organisation of a signed-in member (`None` when anonymous).
+        member_of: Option<i64>,
+        /// The organisation whose drafts and reviews the viewer works on.
+        works_on: Option<i64>,
+    },
+}
+
+impl ReadScope {
+    /// The Rust form: may a document with this access be read?
+    pub fn allows(&self, doc: &DocumentAccess) -> bool {
+        let (member_of, works_on) = match *self {
+            ReadScope::Everything => return true,
+            ReadScope::Published {
+                member_of,
+                works_on,
+            } => (member_of, works_on),
+        };
+        if works_on == Some(doc.org_id) {
+            return true;
+        }
+        if !doc.readable_by_readers() {
+            return false;
+        }
+        match doc.visibility {
+            Visibility::Public => true,
+            Visibility::Network => member_of.is_some(),
+            Visibility::Organisation => member_of == Some(doc.org_id),
+        }
+    }
+
+    /// The SQL form: the same rule as a condition on the `documents` row aliased `alias`. Only
+    /// integers from the session and fixed codes are written into it, never user input.
+    pub fn sql(&self, alias: &str) -> String {
+        let a = alias;
+        let (member_of, works_on) = match *self {
+            ReadScope::Everything => return "1 = 1".to_owned(),
+            ReadScope::Published {
+                member_of,
+                works_on,
+            } => (member_of, works_on),
+        };
+        let published = readable_by_readers(a);
+        let public = Visibility::Public.as_str();
+        let readable = match member_of {
+            None => format!("{a}.visibility = '{public}'"),
+            Some(org) => format!(
+                "({a}.visibility IN ('{public}', '{}') OR {a}.org_id = {org})",
+                Visibility::Network.as_str()
+            ),
+        };
+        let own_unpublished = works_on
+            .map(|org| format!(" OR {a}.org_id = {org}"))
+            .unwrap_or_default();
+        format!("(({published} AND {readable}){own_unpublished})")
+    }
+}
+
 impl Viewer {
     pub fn anonymous() -> Self {
         Self { user: None }
@@ -44,56 +143,50 @@ impl Viewer {
         self.user.as_ref().is_some_and(|u| u.role == Role::Admin)
     }
 
-    /// Members who work on their organisation's documents before they are published.
-    fn works_on(&self, org_id: i64) -> bool {
+    /// The organisation whose drafts and reviews this viewer works on, if any.
+    fn works_on(&self) -> Option<i64> {
         self.user
             .as_ref()
-            .is_some_and(|u| u.org_id == org_id && u.role >= Role::Editor)
+            .filter(|u| u.role >= Role::Editor)
+            .map(|u| u.org_id)
+    }
+
+    /// Which documents this viewer may read.
+    pub fn read_scope(&self) -> ReadScope {
+        if self.is_admin() {
+            return ReadScope::Everything;
+        }
+        ReadScope::Published {
+            member_of: self.user.as_ref().map(|u| u.org_id),
+            works_on: self.works_on(),
+        }
     }
 
     /// May this viewer read this document? Its organisation's editors, publishers and admins
     /// always may (drafts and reviews included); others only its approved revision, as its
     /// visibility allows.
     pub fn can_read_document(&self, doc: &DocumentAccess) -> bool {
-        if self.is_admin() || self.works_on(doc.org_id) {
-            return true;
-        }
-        if !doc.readable_by_readers() {
-            return false;
-        }
-        match (doc.visibility, &self.user) {
-            (Visibility::Public, _) => true,
-            (Visibility::Network, user) => user.is_some(),
-            (Visibility::Organisation, Some(u)) => u.org_id == doc.org_id,
-            (Visibility::Organisation, None) => false,
-        }
+        self.read_scope().allows(doc)
     }
 
-    /// The same rule as [`Self::can_read_document`], as a SQL condition on the `documents` row
-    /// aliased `alias`. Only integers from the session are written into it, never user input.
+    /// [`Self::can_read_document`] as a SQL condition on the `documents` row aliased `alias`.
     pub fn document_filter(&self, alias: &str) -> String {
-        let a = alias;
-        let published = readable_by_readers(a);
-        match &self.user {
-            _ if self.is_admin() => "1 = 1".to_owned(),
-            None => format!("({published} AND {a}.visibility = 'public')"),
-            Some(u) => {
-                let org = u.org_id;
-                let own_unpublished = if u.role >= Role::Editor {
-                    format!(" OR {a}.org_id = {org}")
-                } else {
-                    String::new()
-                };
-                format!(
-                    "(({published} AND ({a}.visibility IN ('public', 'network') OR {a}.org_id = {org})){own_unpublished})"
-                )
-            }
-        }
+        self.read_scope().sql(alias)
     }
 
     /// May this viewer create and edit drafts for this organisation?
     pub fn can_edit_for(&self, org_id: i64) -> bool {
-        self.is_admin() || self.works_on(org_id)
+        self.is_admin() || self.works_on() == Some(org_id)
+    }
+
+    /// May this viewer start new documents (for their own organisation, or any as an admin)?
+    pub fn can_create_documents(&self) -> bool {
+        self.is_admin() || self.works_on().is_some()
+    }
+
+    /// May this viewer write documents for any organisation, not just their own?
+    pub fn writes_for_every_organisation(&self) -> bool {
+        self.is_admin()
     }
 
     /// May this viewer publish, send back and archive this organisation's documents?
@@ -112,9 +205,21 @@ impl Viewer {
             || (self.can_publish_for(org_id) && self.user.as_ref().map(|u| u.id) != author_id)
     }
 
+    /// Whose review queue this viewer sees: `None` when they have none, `Some(None)` for every
+    /// organisation (admins), `Some(Some(org))` for their own.
+    pub fn review_queue_scope(&self) -> Option<Option<i64>> {
+        if self.is_admin() {
+            Some(None)
+        } else {
+            self.works_on().map(Some)
+        }
+    }
+
     /// Refuses anonymous viewers.
-    pub fn require_user(&self) -> AppResult<&CurrentUser> {
-        self.user.as_ref().ok_or(AppError::Unauthenticated)
+    pub fn require_user(&self) -> crate::error::AppResult<&CurrentUser> {
+        self.user
+            .as_ref()
+            .ok_or(crate::error::AppError::Unauthenticated)
     }
 
     /// May this viewer see the people of an organisation (names, roles, job titles)?
@@ -127,26 +232,13 @@ impl Viewer {
 /// [`DocumentAccess::readable_by_readers`] as a SQL condition on the `documents` row aliased
 /// `alias`: approved at least once and not archived. Lists show only such documents, to everyone.
 pub fn readable_by_readers(alias: &str) -> String {
-    format!("{alias}.published_revision_id IS NOT NULL AND {alias}.status <> 'archived'")
+    format!(
+        "{alias}.published_revision_id IS NOT NULL AND {alias}.status <> '{}'",
+        DocStatus::Archived.as_str()
+    )
 }
 
-/// The viewer of a session, for handlers outside Leptos.
-pub async fn viewer_of(
-    state: &crate::state::AppState,
-    session: &tower_sessions::Session,
-) -> AppResult<Viewer> {
-    Ok(Viewer {
-        user: crate::auth::session::user_of(state, session).await?,
-    })
-}
-
-/// The viewer of the current request, from its session.
-pub async fn viewer() -> AppResult<Viewer> {
-    let user = crate::auth::session::current_user().await?;
-    Ok(Viewer { user })
-}
-
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
 
@@ -183,9 +275,10 @@ mod tests {
         ];
         for viewer in &viewers {
             for org_id in [1_i64, 2] {
-                for visibility in Visibility::ALL {
+                for &visibility in Visibility::ALL {
                     for (status, has_published) in DocStatus::ALL
-                        .into_iter()
+                        .iter()
+                        .copied()
                         .flat_map(|s| [(s, false), (s, true)])
                     {
                         let doc = DocumentAccess {

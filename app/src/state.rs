@@ -35,6 +35,18 @@ pub struct AppState {
     pub settings: Arc<Settings>,
 }
 
+impl AppState {
+    /// The current time.
+    pub fn now(&self) -> time::OffsetDateTime {
+        time::OffsetDateTime::now_utc()
+    }
+
+    /// Today's date, for review-by dates.
+    pub fn today(&self) -> crate::dates::Date {
+        crate::dates::Date::from_time(self.now().date())
+    }
+}
+
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
@@ -44,7 +56,7 @@ impl FromRef<AppState> for LeptosOptions {
 /// What one request remembers while its page renders: the signed-in user, looked up once.
 #[derive(Clone, Debug, Default)]
 pub struct RequestScope {
-    pub(crate) user: Arc<tokio::sync::OnceCell<Option<crate::auth::CurrentUser>>>,
+    pub(crate) user: Arc<tokio::sync::OnceCell<Option<crate::users::CurrentUser>>>,
 }
 
 /// The application state, from the server function or page context.

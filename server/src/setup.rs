@@ -3,12 +3,12 @@
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
-use app::audit::{self, Action, Actor};
-use app::auth::{password, Role};
-use app::db::Db;
+use app::auth::password;
+use app::db::{Action, Actor, Db, Event};
 use app::orgs::store::{self as orgs, OrgFields};
 use app::orgs::{Nation, OrgKind};
 use app::users::store::{self as users, UserFields};
+use app::users::Role;
 
 use crate::error::ServerError;
 
@@ -47,18 +47,13 @@ pub async fn first_start(db: &Db, content_dir: &Path) -> Result<(), ServerError>
 
 async fn create_first_admin(db: &Db, plain: &str) -> Result<(), ServerError> {
     let hash = hash(plain).await?;
-    let mut tx = db.begin_write().await?;
+    let mut rec = db.record(&Actor::system("first-start")).await?;
     // The administrator belongs to a national body when there is one, else to a dedicated organisation.
-    let org_id: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM organisations ORDER BY CASE WHEN kind = 'national-body' THEN 0 ELSE 1 END, name LIMIT 1",
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    let org_id = match org_id {
+    let org_id = match orgs::first_for_administrator(&mut rec).await? {
         Some(id) => id,
         None => {
-            orgs::upsert(
-                &mut tx,
+            let (id, _, change) = orgs::upsert(
+                &mut rec,
                 &OrgFields {
                     slug: "trustshare-administration",
                     name: "Trustshare administration",
@@ -69,8 +64,15 @@ async fn create_first_admin(db: &Db, plain: &str) -> Result<(), ServerError> {
                     description: "The team that runs this Trustshare portal.",
                 },
             )
-            .await?
-            .0
+            .await?;
+            rec.record(Event {
+                action: Action::OrganisationCreated,
+                target: "trustshare-administration",
+                detail: "for the first administrator",
+                change: Some(change),
+            })
+            .await?;
+            id
         }
     };
     let fields = UserFields {
@@ -80,16 +82,15 @@ async fn create_first_admin(db: &Db, plain: &str) -> Result<(), ServerError> {
         role: Role::Admin,
         job_title: "Trustshare administrator",
     };
-    users::insert(&mut *tx, &fields, Some(&hash)).await?;
-    audit::record(
-        &mut *tx,
-        &Actor::system("first-start"),
-        Action::UserCreated,
-        FIRST_ADMIN_EMAIL,
-        "first administrator",
-    )
+    let (_, change) = users::insert(&mut rec, &fields, Some(&hash)).await?;
+    rec.record(Event {
+        action: Action::UserCreated,
+        target: FIRST_ADMIN_EMAIL,
+        detail: "first administrator",
+        change: Some(change),
+    })
     .await?;
-    tx.commit().await?;
+    rec.commit().await?;
     Ok(())
 }
 
@@ -194,17 +195,16 @@ pub async fn add_user(db: &Db, user: &NewUser, plain: &str) -> Result<(), Server
         role: user.role,
         job_title: &user.job_title,
     };
-    let mut tx = db.begin_write().await?;
-    users::insert(&mut *tx, &fields, Some(&hash)).await?;
-    audit::record(
-        &mut *tx,
-        &Actor::system("command-line"),
-        Action::UserCreated,
-        &user.email,
-        user.role.as_str(),
-    )
+    let mut rec = db.record(&Actor::system("command-line")).await?;
+    let (_, change) = users::insert(&mut rec, &fields, Some(&hash)).await?;
+    rec.record(Event {
+        action: Action::UserCreated,
+        target: &user.email,
+        detail: user.role.as_str(),
+        change: Some(change),
+    })
     .await?;
-    tx.commit().await?;
+    rec.commit().await?;
     Ok(())
 }
 
@@ -227,16 +227,15 @@ pub async fn set_password(db: &Db, email: &str, plain: &str) -> Result<(), Serve
             ServerError::Invalid(format!("--email: no user with email {:?}", email.trim()))
         })?;
     let hash = hash(plain).await?;
-    let mut tx = db.begin_write().await?;
-    users::set_password_hash(&mut *tx, user.id, &hash).await?;
-    audit::record(
-        &mut *tx,
-        &Actor::system("command-line"),
-        Action::PasswordSet,
-        &user.email,
-        "",
-    )
+    let mut rec = db.record(&Actor::system("command-line")).await?;
+    let change = users::set_password_hash(&mut rec, &user, &hash).await?;
+    rec.record(Event {
+        action: Action::PasswordSet,
+        target: &user.email,
+        detail: "",
+        change: Some(change),
+    })
     .await?;
-    tx.commit().await?;
+    rec.commit().await?;
     Ok(())
 }

@@ -330,7 +330,7 @@ async fn every_route_is_in_the_table() {
     );
     let mut missing = Vec::new();
     for route in leptos_routes.iter().map(String::as_str).chain(
-        server::routes::ROUTES
+        server::routes::routes()
             .iter()
             .map(|r| kind_template(r))
             .collect::<Vec<_>>()

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 
 pub mod pages;
-mod role;
-pub use role::Role;
+
+pub use crate::users::{CurrentUser, Role};
 
 #[cfg(feature = "ssr")]
 pub mod password;
@@ -16,16 +16,12 @@ pub mod session;
 #[cfg(feature = "ssr")]
 pub mod sign_in;
 
-/// The signed-in user, as pages and permission checks see them.
+/// The signed-in user and what the navigation offers them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CurrentUser {
-    pub id: i64,
-    pub name: String,
-    pub email: String,
-    pub org_id: i64,
-    pub org_slug: String,
-    pub org_name: String,
-    pub role: Role,
+pub struct Account {
+    pub user: CurrentUser,
+    /// Whether they have a review queue (editors and above).
+    pub reviews: bool,
 }
 
 /// Error codes the sign-in page understands, carried in its address after a failed attempt.
@@ -37,8 +33,10 @@ pub mod login_errors {
 
 /// The user of this request, if signed in.
 #[server(endpoint = "current-user")]
-pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
-    session::current_user().await
+pub async fn get_current_user() -> Result<Option<Account>, AppError> {
+    let viewer = session::viewer().await?;
+    let reviews = viewer.review_queue_scope().is_some();
+    Ok(viewer.user.map(|user| Account { user, reviews }))
 }
 
 /// Signs in with an email address and password, then goes to `next` (a path on this site).

@@ -1,18 +1,27 @@
-//! The session of a request: who is signed in, for how much longer.
+//! The session of a request: who is signed in, for how much longer. This is the one place that
+//! turns a request into the signed-in user, the [`Viewer`] the permission module judges, and
+//! the audit [`Actor`] a change is recorded under.
 
 use std::net::SocketAddr;
 
 use axum::extract::ConnectInfo;
 use tower_sessions::Session;
 
-use super::{CurrentUser, Role};
-use crate::audit::{self, Action, Actor};
+use crate::db::{Action, Actor, Event};
 use crate::error::{AppError, AppResult};
-use crate::state::app_state;
-use crate::users::store as users;
+use crate::permissions::Viewer;
+use crate::state::{app_state, AppState};
+use crate::users::{store as users, CurrentUser};
 
 const USER_ID: &str = "user_id";
 const SIGNED_IN_AT: &str = "signed_in_at";
+
+/// Who is making the current request: what they may see, and how their changes are recorded.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub viewer: Viewer,
+    pub actor: Actor,
+}
 
 /// The request's session, from the session layer.
 pub async fn request_session() -> AppResult<Session> {
@@ -30,8 +39,14 @@ pub async fn client_addr() -> Option<String> {
         .map(|ConnectInfo(addr)| addr.ip().to_string())
 }
 
-fn unix_now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
+/// The audit actor for a user (or an anonymous caller) at a client address.
+pub fn actor_for(user: Option<&CurrentUser>, client_addr: Option<String>) -> Actor {
+    Actor {
+        user_id: user.map(|u| u.id),
+        label: user.map_or_else(|| "anonymous".to_owned(), |u| u.email.clone()),
+        org_id: user.map(|u| u.org_id),
+        client_addr,
+    }
 }
 
 /// The signed-in user of this request, if any. A session older than the absolute lifetime is
@@ -50,11 +65,32 @@ pub async fn current_user() -> AppResult<Option<CurrentUser>> {
     }
 }
 
-/// The signed-in user of a session, for handlers outside Leptos (exports, feeds, JSON API).
-pub async fn user_of(
-    state: &crate::state::AppState,
-    session: &Session,
-) -> AppResult<Option<CurrentUser>> {
+/// The viewer of the current request.
+pub async fn viewer() -> AppResult<Viewer> {
+    Ok(Viewer {
+        user: current_user().await?,
+    })
+}
+
+/// The viewer and audit actor of the current request.
+pub async fn caller() -> AppResult<Caller> {
+    let user = current_user().await?;
+    let actor = actor_for(user.as_ref(), client_addr().await);
+    Ok(Caller {
+        viewer: Viewer { user },
+        actor,
+    })
+}
+
+/// The viewer of a session, for handlers outside Leptos (exports, feeds, JSON API).
+pub async fn viewer_of(state: &AppState, session: &Session) -> AppResult<Viewer> {
+    Ok(Viewer {
+        user: user_of(state, session).await?,
+    })
+}
+
+/// The signed-in user of a session.
+async fn user_of(state: &AppState, session: &Session) -> AppResult<Option<CurrentUser>> {
     let user_id: Option<i64> = session.get(USER_ID).await.map_err(session_error)?;
     let Some(user_id) = user_id else {
         return Ok(None);
@@ -65,34 +101,26 @@ pub async fn user_of(
         .map_err(session_error)?
         .unwrap_or(0);
     let lifetime = state.settings.session_absolute.as_secs() as i64;
-    if unix_now() - signed_in_at > lifetime {
+    if state.now().unix_timestamp() - signed_in_at > lifetime {
         session.flush().await.map_err(session_error)?;
         return Ok(None);
     }
-    let Some(row) = users::find_session_user(&state.db, user_id).await? else {
+    let Some(user) = users::find_current(&state.db, user_id).await? else {
         session.flush().await.map_err(session_error)?;
         return Ok(None);
     };
-    Ok(Some(CurrentUser {
-        id: row.id,
-        role: Role::parse(&row.role).unwrap_or(Role::Reader),
-        name: row.name,
-        email: row.email,
-        org_id: row.org_id,
-        org_slug: row.org_slug,
-        org_name: row.org_name,
-    }))
+    Ok(Some(user))
 }
 
 /// Starts a signed-in session under a fresh id, so an id planted before sign-in is worthless.
-pub async fn start(session: &Session, user_id: i64) -> AppResult<()> {
+pub async fn start(state: &AppState, session: &Session, user_id: i64) -> AppResult<()> {
     session.cycle_id().await.map_err(session_error)?;
     session
         .insert(USER_ID, user_id)
         .await
         .map_err(session_error)?;
     session
-        .insert(SIGNED_IN_AT, unix_now())
+        .insert(SIGNED_IN_AT, state.now().unix_timestamp())
         .await
         .map_err(session_error)?;
     Ok(())
@@ -100,13 +128,19 @@ pub async fn start(session: &Session, user_id: i64) -> AppResult<()> {
 
 /// Ends the session: its record is deleted and the sign-out is audited.
 pub async fn sign_out() -> AppResult<()> {
-    let user = current_user().await?;
+    let caller = caller().await?;
     let session = request_session().await?;
     session.flush().await.map_err(session_error)?;
-    if let Some(user) = user {
-        let state = app_state()?;
-        let actor = Actor::of_user(&user).await;
-        audit::record(state.db.pool(), &actor, Action::SignOut, &user.email, "").await?;
+    if let Some(user) = &caller.viewer.user {
+        let mut rec = app_state()?.db.record(&caller.actor).await?;
+        rec.record(Event {
+            action: Action::SignOut,
+            target: &user.email,
+            detail: "",
+            change: None,
+        })
+        .await?;
+        rec.commit().await?;
     }
     Ok(())
 }

@@ -3,8 +3,7 @@
 use std::time::Duration;
 
 use super::login_errors;
-use crate::audit::{self, Action, Actor};
-use crate::db;
+use crate::db::{self, Action, Actor, Event};
 use crate::error::AppResult;
 use crate::state::{app_state, AppState};
 use crate::users::store::{self as users, UserRow};
@@ -37,7 +36,7 @@ pub async fn sign_in_request(
         match attempt(&state, &email, &password, client).await? {
             Outcome::SignedIn(user) => {
                 let session = super::session::request_session().await?;
-                super::session::start(&session, user.id).await?;
+                super::session::start(&state, &session, user.id).await?;
                 leptos_axum::redirect(&next);
                 return Ok(());
             }
@@ -80,20 +79,30 @@ pub async fn attempt(
         client_addr: client_addr.clone(),
     };
 
+    // Records one sign-in event, with whatever the account's counters need, in one write.
+    let audit_only = |user: Option<&UserRow>, action: Action, detail: &'static str| {
+        let actor = actor(user);
+        let email = email.clone();
+        async move {
+            let mut rec = state.db.record(&actor).await?;
+            rec.record(Event {
+                action,
+                target: &email,
+                detail,
+                change: None,
+            })
+            .await?;
+            rec.commit().await
+        }
+    };
+
     let Some(user) = users::find_by_email(state.db.pool(), &email).await? else {
         spend_hashing_effort(password.to_owned(), None).await;
-        audit::record(
-            state.db.pool(),
-            &actor(None),
-            Action::SignInFailed,
-            &email,
-            "unknown account",
-        )
-        .await?;
+        audit_only(None, Action::SignInFailed, "unknown account").await?;
         return Ok(Outcome::Refused);
     };
 
-    let now = time::OffsetDateTime::now_utc();
+    let now = state.now();
     let locked = user
         .locked_until
         .as_deref()
@@ -101,23 +110,22 @@ pub async fn attempt(
         .is_some_and(|until| until > now);
     if locked {
         spend_hashing_effort(password.to_owned(), None).await;
-        audit::record(
-            state.db.pool(),
-            &actor(Some(&user)),
-            Action::SignInLocked,
-            &email,
-            "account locked",
-        )
-        .await?;
+        audit_only(Some(&user), Action::SignInLocked, "account locked").await?;
         return Ok(Outcome::Refused);
     }
 
     let matches = spend_hashing_effort(password.to_owned(), user.password_hash.clone()).await;
     if matches {
-        let mut tx = state.db.begin_write().await?;
-        users::clear_failed_logins(&mut *tx, user.id).await?;
-        audit::record(&mut *tx, &actor(Some(&user)), Action::SignIn, &email, "").await?;
-        tx.commit().await?;
+        let mut rec = state.db.record(&actor(Some(&user))).await?;
+        users::clear_failed_logins(&mut rec, user.id).await?;
+        rec.record(Event {
+            action: Action::SignIn,
+            target: &email,
+            detail: "",
+            change: None,
+        })
+        .await?;
+        rec.commit().await?;
         return Ok(Outcome::SignedIn(user));
     }
 
@@ -130,9 +138,9 @@ pub async fn attempt(
     let failures = previous + 1;
     let lock = (failures >= settings.login_lock_after)
         .then(|| db::format_timestamp(now + settings.login_lock_for));
-    let mut tx = state.db.begin_write().await?;
+    let mut rec = state.db.record(&actor(Some(&user))).await?;
     users::record_failed_login(
-        &mut *tx,
+        &mut rec,
         user.id,
         if lock.is_some() { 0 } else { failures },
         lock.as_deref(),
@@ -144,15 +152,14 @@ pub async fn attempt(
         }
         None => format!("wrong password; {failures} consecutive failures"),
     };
-    audit::record(
-        &mut *tx,
-        &actor(Some(&user)),
-        Action::SignInFailed,
-        &email,
-        &detail,
-    )
+    rec.record(Event {
+        action: Action::SignInFailed,
+        target: &email,
+        detail: &detail,
+        change: None,
+    })
     .await?;
-    tx.commit().await?;
+    rec.commit().await?;
 
     if failures > settings.login_slowdown_after {
         let extra = (failures - settings.login_slowdown_after).min(5) as u64;

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::auth::CurrentUser;
+use crate::users::CurrentUser;
 
 /// Lets keyboard users jump past the header.
 #[component]
@@ -13,10 +13,12 @@ pub fn SkipLink() -> impl IntoView {
 
 /// The NHS.UK header: service name, search, account links and main navigation.
 #[component]
-pub fn Header(user: Option<CurrentUser>) -> impl IntoView {
-    let staff = user
-        .as_ref()
-        .is_some_and(|u| u.role >= crate::auth::Role::Editor);
+pub fn Header(
+    user: Option<CurrentUser>,
+    /// Whether to offer the review queue; the permission module decides.
+    reviews: bool,
+) -> impl IntoView {
+    let staff = reviews;
     let location = use_location();
     let path = location.pathname.get_untracked();
     let nav_path = path.clone();

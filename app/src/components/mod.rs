@@ -2,6 +2,7 @@
 
 pub mod form;
 pub mod layout;
+pub mod loading;
 pub mod toc;
 pub mod ui;
 

@@ -48,7 +48,7 @@ pub fn Breadcrumbs(crumbs: Vec<Crumb>) -> impl IntoView {
 
 /// Tags as links to the list filtered by each.
 #[component]
-pub fn TagList(tags: Vec<String>, base: &'static str) -> impl IntoView {
+pub fn TagList(tags: Vec<String>, #[prop(into)] base: String) -> impl IntoView {
     (!tags.is_empty()).then(|| {
         view! {
             <ul class="ts-tags" aria-label="Tags">

@@ -1,5 +1,5 @@
-//! Server functions for documents of every kind. Each asks the permission module (through the
-//! views, editing, workflow and storage layers) before it reads or changes anything.
+//! Server functions for documents of every kind. Each finds the document through the
+//! permission check before it reads or changes anything.
 
 use leptos::prelude::*;
 
@@ -7,15 +7,16 @@ use super::model::{
     DiffView, DocList, DocQuery, DocSummary, DocView, DocumentForm, EditorData, HistoryView,
     ReviewQueue,
 };
+use super::steps::Transition;
 use super::DocKind;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    pub use crate::auth::session::request_session;
-    pub use crate::documents::{editing, store, views, workflow};
+    pub use crate::auth::session::{caller, request_session, viewer};
+    pub use crate::documents::store::{find_readable, lists};
+    pub use crate::documents::{editing, reading, workflow};
     pub use crate::error::with_status;
-    pub use crate::permissions::viewer;
     pub use crate::state::app_state;
 }
 
@@ -23,21 +24,28 @@ mod ssr {
 #[server(endpoint = "documents/list")]
 pub async fn list_documents(kind: DocKind, query: DocQuery) -> Result<DocList, AppError> {
     use ssr::*;
-    with_status(async { store::list(&app_state()?.db, &viewer().await?, kind, &query).await }.await)
+    with_status(async { lists::list(&app_state()?.db, &viewer().await?, kind, &query).await }.await)
 }
 
-/// The most recently updated guides, plans and lessons the viewer may read, for the home page.
+/// The most recently updated documents of a kind the viewer may read, for the home page.
 #[server(endpoint = "documents/recent")]
 pub async fn recent_documents(kind: DocKind) -> Result<Vec<DocSummary>, AppError> {
     use ssr::*;
-    store::recent(&app_state()?.db, &viewer().await?, kind, 4).await
+    lists::recent(&app_state()?.db, &viewer().await?, kind, 4).await
 }
 
 /// A document page; "not found" for documents the viewer may not read.
 #[server(endpoint = "documents/get")]
 pub async fn get_document(kind: DocKind, slug: String) -> Result<DocView, AppError> {
     use ssr::*;
-    with_status(async { views::view(&app_state()?.db, &viewer().await?, kind, &slug).await }.await)
+    with_status(
+        async {
+            let (state, viewer) = (app_state()?, viewer().await?);
+            let doc = find_readable(&state.db, &viewer, kind, &slug).await?;
+            reading::page(&state.db, &viewer, state.today(), doc).await
+        }
+        .await,
+    )
 }
 
 /// One revision of a document.
@@ -46,7 +54,9 @@ pub async fn get_revision(kind: DocKind, slug: String, number: i64) -> Result<Do
     use ssr::*;
     with_status(
         async {
-            views::revision_view(&app_state()?.db, &viewer().await?, kind, &slug, number).await
+            let (state, viewer) = (app_state()?, viewer().await?);
+            let doc = find_readable(&state.db, &viewer, kind, &slug).await?;
+            reading::revision_page(&state.db, &viewer, state.today(), doc, number).await
         }
         .await,
     )
@@ -57,7 +67,12 @@ pub async fn get_revision(kind: DocKind, slug: String, number: i64) -> Result<Do
 pub async fn get_history(kind: DocKind, slug: String) -> Result<HistoryView, AppError> {
     use ssr::*;
     with_status(
-        async { views::history(&app_state()?.db, &viewer().await?, kind, &slug).await }.await,
+        async {
+            let (state, viewer) = (app_state()?, viewer().await?);
+            let doc = find_readable(&state.db, &viewer, kind, &slug).await?;
+            reading::history(&state.db, &viewer, doc).await
+        }
+        .await,
     )
 }
 
@@ -71,8 +86,12 @@ pub async fn get_diff(
 ) -> Result<DiffView, AppError> {
     use ssr::*;
     with_status(
-        async { views::diff(&app_state()?.db, &viewer().await?, kind, &slug, from, to).await }
-            .await,
+        async {
+            let (state, viewer) = (app_state()?, viewer().await?);
+            let doc = find_readable(&state.db, &viewer, kind, &slug).await?;
+            reading::diff(&state.db, &viewer, doc, from, to).await
+        }
+        .await,
     )
 }
 
@@ -103,7 +122,15 @@ pub async fn save_document(form: DocumentForm) -> Result<(), AppError> {
     with_status(
         async {
             let session = request_session().await?;
-            let next = editing::save(&app_state()?, &viewer().await?, &session, form).await?;
+            let caller = caller().await?;
+            let next = editing::save(
+                &app_state()?.db,
+                &caller.viewer,
+                &caller.actor,
+                &session,
+                form,
+            )
+            .await?;
             leptos_axum::redirect(&next);
             Ok(())
         }
@@ -111,13 +138,13 @@ pub async fn save_document(form: DocumentForm) -> Result<(), AppError> {
     )
 }
 
-/// A workflow step: `submit`, `approve`, `send-back` (with a comment) or `archive`, on the
-/// revision the user saw.
+/// A workflow transition (`submit`, `approve`, `send-back` with a comment, or `archive`) on
+/// the revision the user saw.
 #[server(endpoint = "documents/step")]
 pub async fn document_step(
     kind: DocKind,
     slug: String,
-    step: String,
+    step: Transition,
     revision: i64,
     #[server(default)] comment: String,
 ) -> Result<(), AppError> {
@@ -125,16 +152,22 @@ pub async fn document_step(
     with_status(
         async {
             let session = request_session().await?;
-            let step = workflow::Step::parse(&step)
-                .ok_or_else(|| AppError::Invalid(format!("Unknown step {step:?}")))?;
-            let request = workflow::StepRequest {
+            let caller = caller().await?;
+            let request = workflow::TransitionRequest {
                 kind,
                 slug: &slug,
-                step,
+                transition: step,
                 comment: &comment,
                 seen_revision: revision,
             };
-            let next = workflow::step(&app_state()?, &viewer().await?, &session, request).await?;
+            let next = workflow::transition(
+                &app_state()?.db,
+                &caller.viewer,
+                &caller.actor,
+                &session,
+                request,
+            )
+            .await?;
             leptos_axum::redirect(&next);
             Ok(())
         }
@@ -149,9 +182,11 @@ pub async fn restore_revision(kind: DocKind, slug: String, number: i64) -> Resul
     with_status(
         async {
             let session = request_session().await?;
+            let caller = caller().await?;
             let next = workflow::restore(
-                &app_state()?,
-                &viewer().await?,
+                &app_state()?.db,
+                &caller.viewer,
+                &caller.actor,
                 &session,
                 kind,
                 &slug,
@@ -185,5 +220,11 @@ pub async fn preview_markdown(markdown: String) -> Result<String, AppError> {
 #[server(endpoint = "documents/review-queue")]
 pub async fn get_review_queue() -> Result<ReviewQueue, AppError> {
     use ssr::*;
-    with_status(async { views::review_queue(&app_state()?.db, &viewer().await?).await }.await)
+    with_status(
+        async {
+            let state = app_state()?;
+            reading::review_queue(&state.db, &viewer().await?, state.today()).await
+        }
+        .await,
+    )
 }

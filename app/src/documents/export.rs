@@ -3,17 +3,18 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::fields::{DocFields, Phase, Risk, Scope};
-use super::store::{self, Content};
-use super::{DocKind, DocStatus};
+use super::store::{self, revisions, RevisionText};
+use crate::dates::Date;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::permissions::Viewer;
+use crate::kind::FormPart;
+use crate::kinds::DocKind;
+use crate::permissions::{DocStatus, Viewer};
 use crate::users::store as users;
 
-/// The front matter of any kind of document. Fields of other kinds are refused on import.
+/// The front matter of any kind of document: the common fields, and the kind's own by the names
+/// its fields serialise to. Fields the kind does not have are refused on import.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct DocFrontMatter {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33,87 +34,18 @@ pub struct DocFrontMatter {
     pub review_by: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
-    // Deployment plans.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initiative: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub product: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub product_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<Scope>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phases: Option<Vec<Phase>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub risks: Option<Vec<Risk>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts: Option<Vec<String>>,
-    // Lessons learned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub what_happened: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub what_worked: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub do_differently: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recommendation: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub related: Option<Vec<String>>,
+    /// The kind's own fields.
+    #[serde(flatten)]
+    pub fields: FormPart,
 }
 
-impl DocFrontMatter {
-    /// Names of fields that belong to another kind of document than `kind`.
-    pub fn foreign_fields(&self, kind: DocKind) -> Vec<&'static str> {
-        let plan = [
-            ("initiative", self.initiative.is_some()),
-            ("product", self.product.is_some()),
-            ("product_version", self.product_version.is_some()),
-            ("scope", self.scope.is_some()),
-            ("phases", self.phases.is_some()),
-            ("risks", self.risks.is_some()),
-            ("contacts", self.contacts.is_some()),
-        ];
-        let lesson = [
-            ("phase", self.phase.is_some()),
-            ("context", self.context.is_some()),
-            ("what_happened", self.what_happened.is_some()),
-            ("what_worked", self.what_worked.is_some()),
-            ("do_differently", self.do_differently.is_some()),
-            ("recommendation", self.recommendation.is_some()),
-            ("related", self.related.is_some()),
-        ];
-        let mut foreign = Vec::new();
-        if kind != DocKind::Plan {
-            foreign.extend(
-                plan.iter()
-                    .filter(|(_, present)| *present)
-                    .map(|(name, _)| *name),
-            );
-        }
-        if kind != DocKind::Lesson {
-            foreign.extend(
-                lesson
-                    .iter()
-                    .filter(|(_, present)| *present)
-                    .map(|(name, _)| *name),
-            );
-        }
-        foreign
-    }
-}
-
-/// Everything an export needs besides the content.
+/// Everything an export needs besides the text.
 pub struct ExportMeta<'a> {
     pub kind: DocKind,
     pub organisation: &'a str,
     pub owner_email: Option<&'a str>,
     pub status: DocStatus,
-    /// `YYYY-MM-DD`.
-    pub updated: &'a str,
+    pub updated: Date,
 }
 
 fn some(s: &str) -> Option<String> {
@@ -121,81 +53,66 @@ fn some(s: &str) -> Option<String> {
 }
 
 /// The document as a Markdown file with front matter.
-pub fn to_markdown(meta: &ExportMeta<'_>, content: &Content) -> String {
-    let mut fm = DocFrontMatter {
-        title: content.title.clone(),
-        summary: some(&content.summary),
+pub fn to_markdown(meta: &ExportMeta<'_>, text: &RevisionText) -> AppResult<String> {
+    let fields = meta.kind.spec().front_matter(&text.fields).map_err(|e| {
+        tracing::error!("fields cannot be exported: {e}");
+        AppError::Unreadable
+    })?;
+    let fm = DocFrontMatter {
+        title: text.title.clone(),
+        summary: some(&text.summary),
         organisation: meta.organisation.to_owned(),
         owner: meta.owner_email.map(str::to_owned),
-        topic: some(&content.topic),
-        tags: content.tags.clone(),
-        visibility: Some(content.visibility.as_str().to_owned()),
+        topic: some(&text.topic),
+        tags: text.tags.clone(),
+        visibility: Some(text.visibility.as_str().to_owned()),
         status: Some(meta.status.as_str().to_owned()),
-        review_by: content.review_by.clone(),
-        updated: some(meta.updated),
-        ..Default::default()
+        review_by: text.review_by.map(|d| d.to_string()),
+        updated: Some(meta.updated.to_string()),
+        fields,
     };
-    match DocFields::parse(meta.kind, &content.fields) {
-        DocFields::Guide => {}
-        DocFields::Plan(p) => {
-            fm.initiative = Some(p.initiative);
-            fm.product = Some(p.product);
-            fm.product_version = Some(p.product_version);
-            fm.scope = Some(p.scope);
-            fm.phases = Some(p.phases);
-            fm.risks = Some(p.risks);
-            fm.contacts = (!p.contacts.is_empty()).then_some(p.contacts);
-        }
-        DocFields::Lesson(l) => {
-            fm.phase = Some(l.phase.as_str().to_owned());
-            fm.context = Some(l.context);
-            fm.what_happened = Some(l.what_happened);
-            fm.what_worked = Some(l.what_worked);
-            fm.do_differently = Some(l.do_differently);
-            fm.recommendation = Some(l.recommendation);
-            fm.related = Some(l.related);
-        }
-    }
-    let yaml = serde_yaml::to_string(&fm).unwrap_or_default();
+    let yaml = serde_yaml::to_string(&fm).map_err(|e| {
+        tracing::error!("front matter cannot be written: {e}");
+        AppError::Internal
+    })?;
     let mut out = format!("---\n{yaml}---\n");
-    if !content.body.is_empty() {
+    if !text.body.is_empty() {
         out.push('\n');
-        out.push_str(content.body.trim_end());
+        out.push_str(text.body.trim_end());
         out.push('\n');
     }
-    out
+    Ok(out)
 }
 
 /// The approved revision of a document as a Markdown file, for readers allowed to see it.
 pub async fn export(db: &Db, viewer: &Viewer, kind: DocKind, slug: &str) -> AppResult<String> {
-    let row = store::find_readable(db, viewer, kind, slug).await?;
+    let row = store::find_readable(db, viewer, kind, slug)
+        .await?
+        .into_row();
     let revision_id = if viewer.can_edit_for(row.org_id) {
         row.published_revision_id.or(row.head_revision_id)
     } else {
         row.published_revision_id
     }
     .ok_or(AppError::NotFound)?;
-    let revision = store::revision_by_id(db.pool(), revision_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let content = revision.content();
-    let owner = match content.owner_id {
+    let revision = revisions::expect(db.pool(), revision_id).await?;
+    let text = revision.text(kind)?;
+    let owner = match text.owner_id {
         Some(id) => users::find_by_id(db.pool(), id).await?.map(|u| u.email),
         None => None,
     };
     let status =
-        if Some(revision_id) == row.published_revision_id && row.status() != DocStatus::Archived {
+        if Some(revision_id) == row.published_revision_id && row.status != DocStatus::Archived {
             DocStatus::Published
         } else {
-            row.status()
+            row.status
         };
-    let updated: String = row.updated_at.chars().take(10).collect();
     let meta = ExportMeta {
         kind,
         organisation: &row.org_slug,
         owner_email: owner.as_deref(),
         status,
-        updated: &updated,
+        updated: row.updated()?,
     };
-    Ok(to_markdown(&meta, &content))
+    to_markdown(&meta, &text)
 }

@@ -2,10 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::fields::{LessonPhase, PlanFields};
-use super::{DocKind, DocStatus, Visibility};
+use super::steps::WorkflowStep;
 use crate::components::toc::TocEntry;
+use crate::dates::Date;
+use crate::kind::FormPart;
+use crate::kinds::DocKind;
 use crate::orgs::OrgRef;
+use crate::permissions::{DocStatus, Visibility};
 
 /// Documents shown on one page of a list.
 pub const PER_PAGE: i64 = 10;
@@ -19,14 +22,13 @@ pub struct DocSummary {
     pub summary: String,
     pub org: OrgRef,
     pub topic: String,
-    /// `YYYY-MM-DD`.
-    pub updated: String,
+    pub updated: Date,
     pub tags: Vec<String>,
 }
 
 impl DocSummary {
     pub fn href(&self) -> String {
-        format!("/{}/{}", self.kind.path(), self.slug)
+        self.kind.href(&self.slug)
     }
 }
 
@@ -59,24 +61,6 @@ pub struct DocList {
     pub orgs: Vec<Facet>,
 }
 
-/// A lesson's account, rendered.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct LessonView {
-    pub phase: LessonPhase,
-    /// (heading, sanitised HTML) in reading order; empty sections left out.
-    pub sections: Vec<(String, String)>,
-    /// (address, title) of the plans and guides it concerns that the viewer may read.
-    pub related: Vec<(String, String)>,
-}
-
-/// Kind-specific content of a document page.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum ExtraView {
-    Guide,
-    Plan(PlanFields),
-    Lesson(LessonView),
-}
-
 /// What the viewer may do with a document, decided by the permission module.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocActions {
@@ -89,12 +73,13 @@ pub struct DocActions {
     pub see_drafts: bool,
 }
 
-/// The newest workflow step, shown to the people who work on the document.
+/// A workflow step as shown to the people who work on the document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct EventInfo {
-    pub action: String,
+pub struct StepInfo {
+    pub step: WorkflowStep,
     pub actor: String,
     pub comment: String,
+    /// Stored timestamp, `2026-03-01T10:00:00Z`.
     pub at: String,
 }
 
@@ -129,21 +114,22 @@ pub struct DocView {
     pub head_revision_id: i64,
     /// `Some` when a specific (possibly unpublished) revision is shown rather than the current page.
     pub viewing_revision: Option<i64>,
-    pub updated: String,
-    pub review_by: Option<String>,
+    pub updated: Date,
+    pub review_by: Option<Date>,
     pub review_overdue: bool,
     /// Sanitised HTML of the body.
     pub html: String,
     pub toc: Vec<TocEntry>,
-    pub extra: ExtraView,
+    /// What the kind's own section of the page shows, as the kind made it.
+    pub kind_page: serde_json::Value,
     pub actions: DocActions,
     pub pending: Option<PendingRevision>,
-    pub last_event: Option<EventInfo>,
+    pub last_step: Option<StepInfo>,
 }
 
 impl DocView {
     pub fn href(&self) -> String {
-        format!("/{}/{}", self.kind.path(), self.slug)
+        self.kind.href(&self.slug)
     }
 }
 
@@ -165,7 +151,7 @@ pub struct HistoryView {
     pub slug: String,
     pub title: String,
     pub revisions: Vec<RevisionInfo>,
-    pub events: Vec<EventInfo>,
+    pub steps: Vec<StepInfo>,
     pub can_restore: bool,
 }
 
@@ -197,73 +183,89 @@ pub struct DiffView {
     pub fields: Vec<FieldDiff>,
 }
 
-/// A milestone row of the plan form; every value as typed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct MilestoneRow {
-    pub phase: String,
-    pub name: String,
-    pub baseline: String,
-    pub forecast: String,
-    pub status: String,
+crate::coded_enum! {
+    /// Which button of the editor was pressed.
+    pub enum Intent ("intent") {
+        /// Save a draft revision.
+        Save = "save", "Save draft";
+        /// Save and send for review.
+        Submit = "submit", "Save and send for review";
+        /// Show the text as it will be published, saving nothing.
+        Preview = "preview", "Preview";
+    }
 }
 
-/// A risk row of the plan form; every value as typed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct RiskRow {
-    pub description: String,
-    pub likelihood: String,
-    pub impact: String,
-    pub owner: String,
-    pub mitigation: String,
+impl Default for Intent {
+    fn default() -> Self {
+        Intent::Save
+    }
 }
 
 /// The editing form of any kind, exactly as typed, so it can be shown again with its errors.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DocumentForm {
-    pub kind: String,
+    pub kind: DocKind,
     /// Empty for a new document.
+    #[serde(default)]
     pub slug: String,
     /// The slug asked for when creating.
+    #[serde(default)]
     pub new_slug: String,
     /// The head revision the author started from (0 for a new document).
+    #[serde(default)]
     pub base_revision: i64,
-    /// `save`, `preview` or `submit`.
-    pub intent: String,
+    #[serde(default)]
+    pub intent: Intent,
+    #[serde(default)]
     pub org: String,
+    #[serde(default)]
     pub title: String,
+    #[serde(default)]
     pub summary: String,
+    #[serde(default)]
     pub body: String,
+    #[serde(default)]
     pub topic: String,
     /// Comma-separated.
+    #[serde(default)]
     pub tags: String,
+    #[serde(default)]
     pub visibility: String,
+    #[serde(default)]
     pub review_by: String,
     /// Email of the owner.
+    #[serde(default)]
     pub owner: String,
     /// What changed, for the history.
+    #[serde(default)]
     pub comment: String,
-    pub initiative: String,
-    pub product: String,
-    pub product_version: String,
-    /// One per line.
-    pub sites: String,
-    /// One per line.
-    pub departments: String,
-    pub users: String,
-    pub workstations: String,
-    pub milestones: Vec<MilestoneRow>,
-    pub risks: Vec<RiskRow>,
-    pub phase: String,
-    pub context: String,
-    pub what_happened: String,
-    pub what_worked: String,
-    pub do_differently: String,
-    pub recommendation: String,
-    /// One `guides/slug` or `plans/slug` per line.
-    pub related: String,
+    /// The kind's own fields, by the names its form section uses.
+    #[serde(flatten)]
+    pub fields: FormPart,
+}
+
+impl DocumentForm {
+    /// An empty form for a kind.
+    pub fn new(kind: DocKind) -> Self {
+        Self {
+            kind,
+            slug: String::new(),
+            new_slug: String::new(),
+            base_revision: 0,
+            intent: Intent::Save,
+            org: String::new(),
+            title: String::new(),
+            summary: String::new(),
+            body: String::new(),
+            topic: String::new(),
+            tags: String::new(),
+            visibility: String::new(),
+            review_by: String::new(),
+            owner: String::new(),
+            comment: String::new(),
+            fields: FormPart::new(),
+        }
+    }
 }
 
 pub use crate::components::form::FormError;
@@ -303,8 +305,8 @@ pub struct QueueItem {
     pub title: String,
     pub org: OrgRef,
     pub status: DocStatus,
-    pub review_by: Option<String>,
-    pub updated: String,
+    pub review_by: Option<Date>,
+    pub updated: Date,
 }
 
 /// `/review`: documents awaiting approval and documents due for review, for the viewer's organisation.
@@ -314,5 +316,5 @@ pub struct ReviewQueue {
     pub drafts: Vec<QueueItem>,
     pub due_for_review: Vec<QueueItem>,
     pub org_name: String,
-    pub today: String,
+    pub today: Date,
 }

@@ -1,96 +1,240 @@
 //! Lessons learned: what an organisation learned in a phase of its programme, told in a fixed
 //! structure, with links to the plans and guides it concerns.
 
-use crate::documents::fields::{LessonFields, LessonPhase};
-use crate::documents::model::{DocumentForm, FormError};
-use crate::documents::{validate_slug, DocKind};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
-pub mod view;
+use crate::components::form::{Errors, FormError};
+use crate::kind::{BodyUse, DocLink, Kind, KindNames, LinkedDoc, Problem};
 
-/// Fills the lesson part of the form from stored fields.
-pub fn fields_to_form(f: &LessonFields, form: &mut DocumentForm) {
-    form.phase = f.phase.as_str().to_owned();
-    form.context = f.context.clone();
-    form.what_happened = f.what_happened.clone();
-    form.what_worked = f.what_worked.clone();
-    form.do_differently = f.do_differently.clone();
-    form.recommendation = f.recommendation.clone();
-    form.related = f.related.join("\n");
+pub mod sections;
+
+crate::coded_enum! {
+    /// Where in a programme a lesson was learned.
+    pub enum LessonPhase ("phase") {
+        Procurement = "procurement", "Procurement";
+        Pilot = "pilot", "Pilot";
+        Rollout = "rollout", "Rollout";
+        BusinessAsUsual = "business-as-usual", "Business as usual";
+    }
 }
+
+impl Default for LessonPhase {
+    fn default() -> Self {
+        LessonPhase::Rollout
+    }
+}
+
+/// What a lesson learned has beyond the common fields. The texts are Markdown.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LessonFields {
+    /// Required: every lesson says where in the programme it was learned.
+    pub phase: LessonPhase,
+    #[serde(default)]
+    pub context: String,
+    #[serde(default)]
+    pub what_happened: String,
+    #[serde(default)]
+    pub what_worked: String,
+    #[serde(default)]
+    pub do_differently: String,
+    #[serde(default)]
+    pub recommendation: String,
+    /// Links to the plans and guides it concerns, as `guides/slug` or `plans/slug`.
+    #[serde(default)]
+    pub related: Vec<String>,
+}
+
+impl LessonFields {
+    /// The structured account as (heading, Markdown) pairs, in reading order.
+    pub fn sections(&self) -> [(&'static str, &str); 5] {
+        [
+            ("Context", &self.context),
+            ("What happened", &self.what_happened),
+            ("What worked", &self.what_worked),
+            ("What we would do differently", &self.do_differently),
+            ("Recommendation", &self.recommendation),
+        ]
+    }
+}
+
+/// The lesson part of the editor form, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LessonForm {
+    pub phase: String,
+    pub context: String,
+    pub what_happened: String,
+    pub what_worked: String,
+    pub do_differently: String,
+    pub recommendation: String,
+    /// One `guides/slug` or `plans/slug` per line.
+    pub related: String,
+}
+
+/// What a lesson's page shows beyond the common parts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LessonPage {
+    pub phase: LessonPhase,
+    /// (heading, sanitised HTML) in reading order; empty sections left out.
+    pub sections: Vec<(String, String)>,
+    /// The plans and guides it concerns that the viewer may read.
+    pub related: Vec<LinkedDoc>,
+}
+
+/// The kinds a lesson may link to, by path.
+const LINKABLE: [&str; 2] = ["guides", "plans"];
 
 /// A link to a plan or guide, written `plans/slug` or `guides/slug` (a leading `/` is allowed).
-pub fn parse_related(value: &str) -> Result<(DocKind, String), String> {
+pub fn parse_related(value: &str) -> Result<DocLink, String> {
     let v = value.trim().trim_start_matches('/');
-    let (kind, slug) = v.split_once('/').ok_or_else(|| {
+    let (kind_path, slug) = v.split_once('/').ok_or_else(|| {
         format!("{value:?} should look like guides/fast-user-switching or plans/nhs-fife-rollout")
     })?;
-    let kind = match DocKind::parse(kind) {
-        Some(k @ (DocKind::Guide | DocKind::Plan)) => k,
-        _ => {
-            return Err(format!(
-                "{value:?}: a lesson can link to guides/… or plans/… only"
-            ))
-        }
-    };
-    validate_slug(slug).map_err(|m| format!("{value:?}: {m}"))?;
-    Ok((kind, slug.to_owned()))
+    if !LINKABLE.contains(&kind_path) {
+        return Err(format!(
+            "{value:?}: a lesson can link to guides/… or plans/… only"
+        ));
+    }
+    crate::slugs::validate_slug(slug).map_err(|m| format!("{value:?}: {m}"))?;
+    Ok(DocLink {
+        kind_path: kind_path.to_owned(),
+        slug: slug.to_owned(),
+        field: "related",
+    })
 }
 
-/// Reads the lesson part of the form, adding a message per field that is wrong.
-pub fn form_to_fields(form: &DocumentForm, errors: &mut Vec<FormError>) -> LessonFields {
-    let mut err = |field: &str, message: String| {
-        errors.push(FormError {
-            field: field.into(),
-            message,
-        })
-    };
-    let phase = LessonPhase::parse(&form.phase).unwrap_or_else(|| {
-        err(
-            "phase",
-            "Choose the phase in which the lesson was learned".into(),
-        );
-        LessonPhase::default()
-    });
-    for (field, label) in [
-        ("context", "Describe the context"),
-        ("what_happened", "Describe what happened"),
-        (
-            "recommendation",
-            "Enter your recommendation for other organisations",
-        ),
-    ] {
-        if form_value(form, field).trim().is_empty() {
-            err(field, label.into());
-        }
-    }
-    let mut related = Vec::new();
-    for line in form
-        .related
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-    {
-        match parse_related(line) {
-            Ok((kind, slug)) => related.push(format!("{}/{slug}", kind.path())),
-            Err(m) => err("related", m),
-        }
-    }
-    LessonFields {
-        phase,
-        context: form.context.trim().into(),
-        what_happened: form.what_happened.trim().into(),
-        what_worked: form.what_worked.trim().into(),
-        do_differently: form.do_differently.trim().into(),
-        recommendation: form.recommendation.trim().into(),
-        related,
-    }
-}
+/// The lesson kind.
+pub struct Lessons;
 
-fn form_value<'a>(form: &'a DocumentForm, field: &str) -> &'a str {
-    match field {
-        "context" => &form.context,
-        "what_happened" => &form.what_happened,
-        _ => &form.recommendation,
+impl Kind for Lessons {
+    type Fields = LessonFields;
+    type Form = LessonForm;
+    type Page = LessonPage;
+
+    const NAMES: KindNames = KindNames {
+        code: "lesson",
+        path: "lessons",
+        label: "lesson learned",
+        plural_title: "Lessons learned",
+        short_plural: "Lessons",
+        home_heading: "Lessons learned",
+    };
+    const BODY: BodyUse = BodyUse {
+        required: false,
+        label: "Further notes (optional)",
+        heading: Some("Further notes"),
+        contents_list: false,
+    };
+
+    fn to_form(f: &LessonFields) -> LessonForm {
+        LessonForm {
+            phase: f.phase.as_str().to_owned(),
+            context: f.context.clone(),
+            what_happened: f.what_happened.clone(),
+            what_worked: f.what_worked.clone(),
+            do_differently: f.do_differently.clone(),
+            recommendation: f.recommendation.clone(),
+            related: f.related.join("\n"),
+        }
+    }
+
+    fn read_form(form: &LessonForm, errors: &mut Vec<FormError>) -> LessonFields {
+        let phase = LessonPhase::parse(&form.phase).unwrap_or_else(|_| {
+            errors.push(FormError::new(
+                "phase",
+                "Choose the phase in which the lesson was learned",
+            ));
+            LessonPhase::default()
+        });
+        let mut related = Vec::new();
+        for line in form
+            .related
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
+            match parse_related(line) {
+                Ok(link) => related.push(link.as_path()),
+                Err(m) => errors.push(FormError::new("related", m)),
+            }
+        }
+        LessonFields {
+            phase,
+            context: form.context.trim().into(),
+            what_happened: form.what_happened.trim().into(),
+            what_worked: form.what_worked.trim().into(),
+            do_differently: form.do_differently.trim().into(),
+            recommendation: form.recommendation.trim().into(),
+            related,
+        }
+    }
+
+    fn check(fields: &LessonFields) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for (field, text, message) in [
+            ("context", &fields.context, "Describe the context"),
+            (
+                "what_happened",
+                &fields.what_happened,
+                "Describe what happened",
+            ),
+            (
+                "recommendation",
+                &fields.recommendation,
+                "Enter your recommendation for other organisations",
+            ),
+        ] {
+            if text.trim().is_empty() {
+                problems.push(Problem::new(field, message));
+            }
+        }
+        for link in &fields.related {
+            if let Err(m) = parse_related(link) {
+                problems.push(Problem::new("related", m));
+            }
+        }
+        problems
+    }
+
+    fn links(fields: &LessonFields) -> Vec<DocLink> {
+        fields
+            .related
+            .iter()
+            .filter_map(|r| parse_related(r).ok())
+            .collect()
+    }
+
+    fn diff_text(l: &LessonFields) -> Vec<(&'static str, String)> {
+        let mut text = vec![("Phase", l.phase.label().to_owned())];
+        for (heading, body) in l.sections() {
+            text.push((heading, body.to_owned()));
+        }
+        text.push(("Related", l.related.join("\n")));
+        text
+    }
+
+    #[cfg(feature = "ssr")]
+    fn page(fields: LessonFields, links: Vec<LinkedDoc>) -> LessonPage {
+        LessonPage {
+            phase: fields.phase,
+            sections: fields
+                .sections()
+                .iter()
+                .filter(|(_, text)| !text.trim().is_empty())
+                .map(|(heading, text)| ((*heading).to_owned(), crate::markdown::render(text).html))
+                .collect(),
+            related: links,
+        }
+    }
+
+    fn page_view(lesson: LessonPage) -> AnyView {
+        view! { <sections::LessonDetails lesson/> }.into_any()
+    }
+
+    fn form_view(form: LessonForm, errors: Errors) -> AnyView {
+        view! { <sections::LessonFormSection form errors/> }.into_any()
     }
 }
 
@@ -100,10 +244,8 @@ mod tests {
 
     #[test]
     fn related_links_name_a_guide_or_plan() {
-        assert_eq!(
-            parse_related("/guides/fast-user-switching").unwrap(),
-            (DocKind::Guide, "fast-user-switching".into())
-        );
+        let link = parse_related("/guides/fast-user-switching").unwrap();
+        assert_eq!(link.as_path(), "guides/fast-user-switching");
         assert!(parse_related("lessons/x").is_err());
         assert!(parse_related("guides/Bad Slug").is_err());
         assert!(parse_related("nonsense").is_err());
@@ -112,14 +254,18 @@ mod tests {
     #[test]
     fn required_parts_of_the_account_are_named() {
         let mut errors = Vec::new();
-        form_to_fields(
-            &DocumentForm {
+        let fields = Lessons::read_form(
+            &LessonForm {
                 phase: "pilot".into(),
                 ..Default::default()
             },
             &mut errors,
         );
-        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["context", "what_happened", "recommendation"]);
+        assert!(errors.is_empty());
+        let problems: Vec<_> = Lessons::check(&fields)
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(problems, ["context", "what_happened", "recommendation"]);
     }
 }

@@ -1,12 +1,10 @@
-//! Storage for the `organisations` table.
+//! Storage for the `organisations` table. Writes take the [`Recorder`] of the change and return
+//! the [`Change`] to record.
 
 use sqlx::{Any, Executor, FromRow};
 
-use super::{Member, Nation, OrgKind, OrgListItem, OrgPage, OrgRef};
-use crate::auth::Role;
-use crate::db::{self, Db};
-use crate::error::{AppError, AppResult};
-use crate::permissions::Viewer;
+use super::{Nation, OrgKind, OrgRef, Organisation};
+use crate::db::{Change, Db, Entity, Recorder};
 
 #[derive(Clone, Debug, FromRow)]
 struct OrgRow {
@@ -14,11 +12,29 @@ struct OrgRow {
     slug: String,
     name: String,
     code: String,
-    nation: String,
-    kind: String,
+    nation: Nation,
+    kind: OrgKind,
     description: String,
     parent_slug: Option<String>,
     parent_name: Option<String>,
+}
+
+impl From<OrgRow> for Organisation {
+    fn from(r: OrgRow) -> Self {
+        Organisation {
+            parent: match (r.parent_slug, r.parent_name) {
+                (Some(slug), Some(name)) => Some(OrgRef { slug, name }),
+                _ => None,
+            },
+            id: r.id,
+            slug: r.slug,
+            name: r.name,
+            code: r.code,
+            nation: r.nation,
+            kind: r.kind,
+            description: r.description,
+        }
+    }
 }
 
 /// Fields of a new or updated organisation.
@@ -37,16 +53,6 @@ const ORG_SELECT: &str = "SELECT o.id, o.slug, o.name, o.code, o.nation, o.kind,
         p.slug AS parent_slug, p.name AS parent_name
      FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id";
 
-fn parent(row: &OrgRow) -> Option<OrgRef> {
-    match (&row.parent_slug, &row.parent_name) {
-        (Some(slug), Some(name)) => Some(OrgRef {
-            slug: slug.clone(),
-            name: name.clone(),
-        }),
-        _ => None,
-    }
-}
-
 /// The id of the organisation with this slug.
 pub async fn id_by_slug<'e, E: Executor<'e, Database = Any>>(
     ex: E,
@@ -58,25 +64,39 @@ pub async fn id_by_slug<'e, E: Executor<'e, Database = Any>>(
         .await
 }
 
-/// Inserts or updates by slug; returns the id and whether it was new.
-pub async fn upsert(tx: &mut db::Tx, org: &OrgFields<'_>) -> Result<(i64, bool), sqlx::Error> {
-    let now = db::now();
-    if let Some(id) = id_by_slug(&mut **tx, org.slug).await? {
+/// The organisation the first administrator belongs to: a national body if there is one, else
+/// the first by name.
+pub async fn first_for_administrator(rec: &mut Recorder) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM organisations ORDER BY CASE WHEN kind = $1 THEN 0 ELSE 1 END, name LIMIT 1",
+    )
+    .bind(OrgKind::NationalBody)
+    .fetch_optional(&mut **rec.tx())
+    .await
+}
+
+/// Inserts or updates by slug; returns the id, whether it was new, and the change to record.
+pub async fn upsert(
+    rec: &mut Recorder,
+    org: &OrgFields<'_>,
+) -> Result<(i64, bool, Change), sqlx::Error> {
+    let now = rec.at().to_owned();
+    let (id, created) = if let Some(id) = id_by_slug(&mut **rec.tx(), org.slug).await? {
         sqlx::query(
             "UPDATE organisations SET name = $1, code = $2, nation = $3, kind = $4, parent_id = $5,
                  description = $6, updated_at = $7 WHERE id = $8",
         )
         .bind(org.name)
         .bind(org.code)
-        .bind(org.nation.as_str())
-        .bind(org.kind.as_str())
+        .bind(org.nation)
+        .bind(org.kind)
         .bind(org.parent_id)
         .bind(org.description)
         .bind(&now)
         .bind(id)
-        .execute(&mut **tx)
+        .execute(&mut **rec.tx())
         .await?;
-        Ok((id, false))
+        (id, false)
     } else {
         let id = sqlx::query_scalar::<_, i64>(
             "INSERT INTO organisations (slug, name, code, nation, kind, parent_id, description, created_at, updated_at)
@@ -85,15 +105,20 @@ pub async fn upsert(tx: &mut db::Tx, org: &OrgFields<'_>) -> Result<(i64, bool),
         .bind(org.slug)
         .bind(org.name)
         .bind(org.code)
-        .bind(org.nation.as_str())
-        .bind(org.kind.as_str())
+        .bind(org.nation)
+        .bind(org.kind)
         .bind(org.parent_id)
         .bind(org.description)
         .bind(&now)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut **rec.tx())
         .await?;
-        Ok((id, true))
-    }
+        (id, true)
+    };
+    Ok((
+        id,
+        created,
+        Change::upsert(Entity::Organisation, id, Some(id)),
+    ))
 }
 
 /// Whether an organisation with these exact fields is already stored (import skips it).
@@ -105,8 +130,8 @@ pub async fn unchanged(db: &Db, org: &OrgFields<'_>) -> Result<bool, sqlx::Error
     .bind(org.slug)
     .bind(org.name)
     .bind(org.code)
-    .bind(org.nation.as_str())
-    .bind(org.kind.as_str())
+    .bind(org.nation)
+    .bind(org.kind)
     .bind(org.parent_id.unwrap_or(-1))
     .bind(org.description)
     .fetch_one(db.pool())
@@ -120,108 +145,45 @@ pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
         .await
 }
 
-/// Every organisation with the number of published documents the viewer can read.
-pub async fn list(db: &Db, viewer: &Viewer) -> Result<Vec<OrgListItem>, sqlx::Error> {
-    #[derive(FromRow)]
-    struct Row {
-        slug: String,
-        name: String,
-        code: String,
-        nation: String,
-        kind: String,
-        parent_slug: Option<String>,
-        parent_name: Option<String>,
-        document_count: i64,
-    }
-    let sql = format!(
-        "SELECT o.slug, o.name, o.code, o.nation, o.kind, p.slug AS parent_slug, p.name AS parent_name,
-            (SELECT COUNT(*) FROM documents d WHERE d.org_id = o.id
-                AND {} AND {}) AS document_count
-         FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id
-         ORDER BY o.name",
-        crate::permissions::readable_by_readers("d"),
-        viewer.document_filter("d")
-    );
-    let rows = sqlx::query_as::<_, Row>(&sql).fetch_all(db.pool()).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(OrgListItem {
-                nation: Nation::parse(&r.nation)?,
-                kind: OrgKind::parse(&r.kind)?,
-                parent: match (r.parent_slug, r.parent_name) {
-                    (Some(slug), Some(name)) => Some(OrgRef { slug, name }),
-                    _ => None,
-                },
-                slug: r.slug,
-                name: r.name,
-                code: r.code,
-                document_count: r.document_count,
-            })
-        })
-        .collect())
+/// Every organisation, by name.
+pub async fn all(db: &Db) -> Result<Vec<Organisation>, sqlx::Error> {
+    let rows = sqlx::query_as::<_, OrgRow>(&format!("{ORG_SELECT} ORDER BY o.name"))
+        .fetch_all(db.pool())
+        .await?;
+    Ok(rows.into_iter().map(Organisation::from).collect())
 }
 
 /// All organisations as links, by name (for filters and forms).
 pub async fn all_refs(db: &Db) -> Result<Vec<OrgRef>, sqlx::Error> {
-    #[derive(FromRow)]
-    struct Row {
-        slug: String,
-        name: String,
-    }
-    let rows = sqlx::query_as::<_, Row>("SELECT slug, name FROM organisations ORDER BY name")
-        .fetch_all(db.pool())
-        .await?;
+    let rows =
+        sqlx::query_as::<_, (String, String)>("SELECT slug, name FROM organisations ORDER BY name")
+            .fetch_all(db.pool())
+            .await?;
     Ok(rows
         .into_iter()
-        .map(|r| OrgRef {
-            slug: r.slug,
-            name: r.name,
-        })
+        .map(|(slug, name)| OrgRef { slug, name })
         .collect())
 }
 
-/// The page of one organisation, with the documents the viewer can read.
-pub async fn page(db: &Db, viewer: &Viewer, slug: &str) -> AppResult<OrgPage> {
+/// One organisation by slug.
+pub async fn find(db: &Db, slug: &str) -> Result<Option<Organisation>, sqlx::Error> {
     let row = sqlx::query_as::<_, OrgRow>(&format!("{ORG_SELECT} WHERE o.slug = $1"))
         .bind(slug)
         .fetch_optional(db.pool())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let children = sqlx::query_as::<_, (String, String)>(
+        .await?;
+    Ok(row.map(Organisation::from))
+}
+
+/// The organisations whose parent this one is, by name.
+pub async fn children(db: &Db, org_id: i64) -> Result<Vec<OrgRef>, sqlx::Error> {
+    let rows = sqlx::query_as::<_, (String, String)>(
         "SELECT slug, name FROM organisations WHERE parent_id = $1 ORDER BY name",
     )
-    .bind(row.id)
+    .bind(org_id)
     .fetch_all(db.pool())
-    .await?
-    .into_iter()
-    .map(|(slug, name)| OrgRef { slug, name })
-    .collect();
-    let documents = crate::documents::store::list_for_org(db, viewer, row.id).await?;
-    let members = if viewer.can_see_people() {
-        let rows = crate::users::store::list_for_org(db, row.id).await?;
-        Some(
-            rows.into_iter()
-                .map(|u| Member {
-                    role: Role::parse(&u.role).unwrap_or(Role::Reader),
-                    name: u.name,
-                    job_title: u.job_title,
-                })
-                .collect(),
-        )
-    } else {
-        None
-    };
-    Ok(OrgPage {
-        parent: parent(&row),
-        nation: Nation::parse(&row.nation).ok_or(AppError::Internal)?,
-        kind: OrgKind::parse(&row.kind).ok_or(AppError::Internal)?,
-        description_html: crate::markdown::render(&row.description).html,
-        slug: row.slug,
-        name: row.name,
-        code: row.code,
-        children,
-        documents,
-        members,
-    })
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(slug, name)| OrgRef { slug, name })
+        .collect())
 }

@@ -1,280 +1,135 @@
 //! Deployment plans: a document with an initiative, product, scope, phases with dated
-//! milestones, and risks. This module turns the plan form into fields and shows them.
+//! milestones, risks and stakeholder contacts.
 
-use crate::documents::fields::{Level, Milestone, MilestoneStatus, Phase, PlanFields, Risk, Scope};
-use crate::documents::model::{DocumentForm, FormError, MilestoneRow, RiskRow};
-use crate::documents::validate_date;
+use leptos::prelude::*;
 
-pub mod view;
+use crate::components::form::{Errors, FormError};
+use crate::kind::{BodyUse, DocLink, Kind, KindNames, Problem};
+
+pub mod fields;
+pub mod form;
+pub mod sections;
+
+pub use fields::PlanFields;
+use form::PlanForm;
 
 /// Blank rows offered after the filled ones, so more can be added without JavaScript.
 pub const SPARE_ROWS: usize = 3;
 
-/// Fills the plan part of the form from stored fields.
-pub fn fields_to_form(f: &PlanFields, form: &mut DocumentForm) {
-    form.initiative = f.initiative.clone();
-    form.product = f.product.clone();
-    form.product_version = f.product_version.clone();
-    form.sites = f.scope.sites.join("\n");
-    form.departments = f.scope.departments.join("\n");
-    form.users = f.scope.users.map(|n| n.to_string()).unwrap_or_default();
-    form.workstations = f
-        .scope
-        .workstations
-        .map(|n| n.to_string())
-        .unwrap_or_default();
-    form.milestones = f
-        .phases
-        .iter()
-        .flat_map(|p| {
-            p.milestones.iter().map(|m| MilestoneRow {
-                phase: p.name.clone(),
-                name: m.name.clone(),
-                baseline: m.baseline.clone(),
-                forecast: m.forecast.clone(),
-                status: m.status.as_str().to_owned(),
-            })
-        })
-        .collect();
-    form.risks = f
-        .risks
-        .iter()
-        .map(|r| RiskRow {
-            description: r.description.clone(),
-            likelihood: r.likelihood.as_str().to_owned(),
-            impact: r.impact.as_str().to_owned(),
-            owner: r.owner.clone(),
-            mitigation: r.mitigation.clone(),
-        })
-        .collect();
-}
+/// The deployment plan kind.
+pub struct Plans;
 
-fn lines(text: &str) -> Vec<String> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
+impl Kind for Plans {
+    type Fields = PlanFields;
+    type Form = PlanForm;
+    type Page = PlanFields;
 
-fn count(value: &str, field: &str, label: &str, errors: &mut Vec<FormError>) -> Option<i64> {
-    let v = value.trim().replace(',', "");
-    if v.is_empty() {
-        return None;
-    }
-    match v.parse::<i64>() {
-        Ok(n) if n >= 0 => Some(n),
-        _ => {
-            errors.push(FormError {
-                field: field.into(),
-                message: format!("{label} must be a whole number, like 1200"),
-            });
-            None
-        }
-    }
-}
+    const NAMES: KindNames = KindNames {
+        code: "plan",
+        path: "plans",
+        label: "deployment plan",
+        plural_title: "Deployment plans",
+        short_plural: "Plans",
+        home_heading: "Deployment plans",
+    };
+    const BODY: BodyUse = BodyUse {
+        required: true,
+        label: "Text",
+        heading: None,
+        contents_list: true,
+    };
 
-/// Reads the plan part of the form, adding a message per field that is wrong.
-pub fn form_to_fields(form: &DocumentForm, errors: &mut Vec<FormError>) -> PlanFields {
-    let mut err = |field: String, message: String| errors.push(FormError { field, message });
-    if form.initiative.trim().is_empty() {
-        err(
-            "initiative".into(),
-            "Enter the initiative, for example \"Single sign-on rollout\"".into(),
-        );
+    fn to_form(fields: &PlanFields) -> PlanForm {
+        form::to_form(fields)
     }
-    if form.product.trim().is_empty() {
-        err("product".into(), "Enter the product being deployed".into());
+
+    fn read_form(form: &PlanForm, errors: &mut Vec<FormError>) -> PlanFields {
+        form::read_form(form, errors)
     }
-    let mut phases: Vec<Phase> = Vec::new();
-    for (i, row) in form.milestones.iter().enumerate() {
-        let blank = [&row.phase, &row.name, &row.baseline, &row.forecast]
-            .iter()
-            .all(|v| v.trim().is_empty());
-        if blank {
-            continue;
+
+    fn check(fields: &PlanFields) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        if fields.initiative.trim().is_empty() {
+            problems.push(Problem::new(
+                "initiative",
+                "Enter the initiative, for example \"Single sign-on rollout\"",
+            ));
         }
-        let n = i + 1;
-        if row.phase.trim().is_empty() {
-            err(
-                format!("milestones-{i}-phase"),
-                format!("Enter the phase of milestone {n}"),
-            );
+        if fields.product.trim().is_empty() {
+            problems.push(Problem::new("product", "Enter the product being deployed"));
         }
-        if row.name.trim().is_empty() {
-            err(
-                format!("milestones-{i}-name"),
-                format!("Enter the name of milestone {n}"),
-            );
-        }
-        let mut date = |value: &str, what: &str, field: &str| match validate_date(value) {
-            Ok(d) => d,
-            Err(_) if value.trim().is_empty() => {
-                err(
-                    format!("milestones-{i}-{field}"),
-                    format!("Enter the {what} date of milestone {n}"),
-                );
-                String::new()
+        for contact in &fields.contacts {
+            if let Err(m) = form::parse_contact(&contact.contact) {
+                problems.push(Problem::new("contacts", m));
             }
-            Err(m) => {
-                err(
-                    format!("milestones-{i}-{field}"),
-                    format!("The {what} date of milestone {n}: {m}"),
-                );
-                String::new()
-            }
-        };
-        let baseline = date(&row.baseline, "baseline", "baseline");
-        let forecast = date(&row.forecast, "forecast", "forecast");
-        let status = if row.status.trim().is_empty() {
-            MilestoneStatus::Planned
-        } else {
-            MilestoneStatus::parse(&row.status).unwrap_or_else(|| {
-                err(
-                    format!("milestones-{i}-status"),
-                    format!("Choose a status for milestone {n}"),
-                );
-                MilestoneStatus::Planned
-            })
-        };
-        let milestone = Milestone {
-            name: row.name.trim().into(),
-            baseline,
-            forecast,
-            status,
-        };
-        let phase = row.phase.trim();
-        match phases.iter_mut().find(|p| p.name == phase) {
-            Some(p) => p.milestones.push(milestone),
-            None => phases.push(Phase {
-                name: phase.into(),
-                milestones: vec![milestone],
-            }),
         }
+        problems
     }
-    let mut risks = Vec::new();
-    for (i, row) in form.risks.iter().enumerate() {
-        let blank = [&row.description, &row.owner, &row.mitigation]
+
+    fn links(_: &PlanFields) -> Vec<DocLink> {
+        Vec::new()
+    }
+
+    fn diff_text(p: &PlanFields) -> Vec<(&'static str, String)> {
+        let milestones: Vec<String> = p
+            .phases
             .iter()
-            .all(|v| v.trim().is_empty());
-        if blank {
-            continue;
-        }
-        let n = i + 1;
-        if row.description.trim().is_empty() {
-            err(
-                format!("risks-{i}-description"),
-                format!("Describe risk {n}"),
-            );
-        }
-        let mut level = |value: &str, what: &str, field: &str| {
-            if value.trim().is_empty() {
-                Level::Medium
-            } else {
-                Level::parse(value).unwrap_or_else(|| {
-                    err(
-                        format!("risks-{i}-{field}"),
-                        format!("Choose the {what} of risk {n}"),
-                    );
-                    Level::Medium
+            .flat_map(|ph| {
+                ph.milestones.iter().map(move |m| {
+                    format!(
+                        "{} – {}: baseline {}, forecast {} ({})",
+                        ph.name,
+                        m.name,
+                        m.baseline,
+                        m.forecast,
+                        m.status.label()
+                    )
                 })
-            }
-        };
-        let likelihood = level(&row.likelihood, "likelihood", "likelihood");
-        let impact = level(&row.impact, "impact", "impact");
-        risks.push(Risk {
-            description: row.description.trim().into(),
-            likelihood,
-            impact,
-            owner: row.owner.trim().into(),
-            mitigation: row.mitigation.trim().into(),
-        });
-    }
-    let users = count(&form.users, "users", "Number of users", errors);
-    let workstations = count(
-        &form.workstations,
-        "workstations",
-        "Number of workstations",
-        errors,
-    );
-    PlanFields {
-        initiative: form.initiative.trim().into(),
-        product: form.product.trim().into(),
-        product_version: form.product_version.trim().into(),
-        scope: Scope {
-            sites: lines(&form.sites),
-            departments: lines(&form.departments),
-            users,
-            workstations,
-        },
-        phases,
-        risks,
-        contacts: Vec::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn form() -> DocumentForm {
-        DocumentForm {
-            initiative: "Single sign-on rollout".into(),
-            product: "OneSign".into(),
-            users: "1,200".into(),
-            milestones: vec![
-                MilestoneRow {
-                    phase: "Pilot".into(),
-                    name: "Ward".into(),
-                    baseline: "2026-01-05".into(),
-                    forecast: "2026-01-19".into(),
-                    status: "slipped".into(),
-                },
-                MilestoneRow::default(),
-                MilestoneRow {
-                    phase: "Pilot".into(),
-                    name: "Review".into(),
-                    baseline: "2026-02-02".into(),
-                    forecast: "2026-02-02".into(),
-                    status: String::new(),
-                },
-            ],
-            ..Default::default()
-        }
+            })
+            .collect();
+        let risks: Vec<String> = p
+            .risks
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} (likelihood {}, impact {}; owner {}; mitigation: {})",
+                    r.description,
+                    r.likelihood.label(),
+                    r.impact.label(),
+                    r.owner,
+                    r.mitigation
+                )
+            })
+            .collect();
+        let number = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+        vec![
+            ("Initiative", p.initiative.clone()),
+            (
+                "Product",
+                format!("{} {}", p.product, p.product_version)
+                    .trim()
+                    .to_owned(),
+            ),
+            ("Sites", p.scope.sites.join("\n")),
+            ("Departments", p.scope.departments.join("\n")),
+            ("Users", number(p.scope.users)),
+            ("Workstations", number(p.scope.workstations)),
+            ("Milestones", milestones.join("\n")),
+            ("Risks", risks.join("\n")),
+            ("Contacts", form::to_form(p).contacts),
+        ]
     }
 
-    #[test]
-    fn rows_group_into_phases_and_blank_rows_are_ignored() {
-        let mut errors = Vec::new();
-        let fields = form_to_fields(&form(), &mut errors);
-        assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(fields.phases.len(), 1);
-        assert_eq!(fields.phases[0].milestones.len(), 2);
-        assert_eq!(fields.scope.users, Some(1200));
-        let mut back = DocumentForm::default();
-        fields_to_form(&fields, &mut back);
-        assert_eq!(back.milestones.len(), 2);
-        assert_eq!(back.milestones[0].status, "slipped");
+    #[cfg(feature = "ssr")]
+    fn page(fields: PlanFields, _: Vec<crate::kind::LinkedDoc>) -> PlanFields {
+        fields
     }
 
-    #[test]
-    fn each_bad_cell_is_named() {
-        let mut f = form();
-        f.milestones[0].baseline = "2026-02-30".into();
-        f.milestones[2].name.clear();
-        f.workstations = "lots".into();
-        f.product.clear();
-        let mut errors = Vec::new();
-        form_to_fields(&f, &mut errors);
-        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(
-            fields,
-            [
-                "product",
-                "milestones-0-baseline",
-                "milestones-2-name",
-                "workstations"
-            ]
-        );
+    fn page_view(plan: PlanFields) -> AnyView {
+        view! { <sections::PlanDetails plan/> }.into_any()
+    }
+
+    fn form_view(form: PlanForm, errors: Errors) -> AnyView {
+        view! { <sections::PlanFormSection form errors/> }.into_any()
     }
 }

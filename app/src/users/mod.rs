@@ -1,9 +1,24 @@
 //! People who sign in: each belongs to one organisation and holds one role.
 
-use crate::auth::Role;
+use serde::{Deserialize, Serialize};
+
+mod role;
+pub use role::Role;
 
 #[cfg(feature = "ssr")]
 pub mod store;
+
+/// The signed-in user, as pages and permission checks see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub org_id: i64,
+    pub org_slug: String,
+    pub org_name: String,
+    pub role: Role,
+}
 
 /// Checks an email address well enough to catch typing mistakes; delivery is not attempted.
 pub fn validate_email(email: &str) -> Result<String, String> {
@@ -34,7 +49,7 @@ pub fn validate_email(email: &str) -> Result<String, String> {
 
 /// Parses a role name, naming the allowed values when it is not one.
 pub fn parse_role(role: &str) -> Result<Role, String> {
-    Role::parse(role).ok_or_else(|| {
+    Role::parse(&role.trim().to_ascii_lowercase()).map_err(|_| {
         format!("unknown role {role:?}: expected one of reader, editor, publisher, admin")
     })
 }

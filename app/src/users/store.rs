@@ -1,9 +1,10 @@
-//! Storage for the `users` table.
+//! Storage for the `users` table. Writes take the [`Recorder`] of the change and return the
+//! [`Change`] to record, so no write to a user goes unrecorded.
 
 use sqlx::{Any, Executor, FromRow};
 
-use crate::auth::Role;
-use crate::db::{self, Db};
+use super::{CurrentUser, Role};
+use crate::db::{Change, Db, Entity, Recorder};
 
 /// A user as stored, with what sign-in needs.
 #[derive(Clone, Debug, FromRow)]
@@ -12,18 +13,11 @@ pub struct UserRow {
     pub email: String,
     pub name: String,
     pub org_id: i64,
-    pub role: String,
+    pub role: Role,
     pub job_title: String,
     pub password_hash: Option<String>,
     pub failed_logins: i64,
     pub locked_until: Option<String>,
-}
-
-impl UserRow {
-    pub fn role(&self) -> Role {
-        // The CHECK constraint keeps unknown roles out; fall back to the least privilege.
-        Role::parse(&self.role).unwrap_or(Role::Reader)
-    }
 }
 
 const USER_COLUMNS: &str =
@@ -67,67 +61,72 @@ pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
         .await
 }
 
-/// Inserts a user, returning the new id.
-pub async fn insert<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+/// Inserts a user; returns the new id and the change to record.
+pub async fn insert(
+    rec: &mut Recorder,
     user: &UserFields<'_>,
     password_hash: Option<&str>,
-) -> Result<i64, sqlx::Error> {
-    let now = db::now();
-    sqlx::query_scalar::<_, i64>(
+) -> Result<(i64, Change), sqlx::Error> {
+    let at = rec.at().to_owned();
+    let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO users (email, name, org_id, role, job_title, password_hash, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
     )
     .bind(user.email)
     .bind(user.name)
     .bind(user.org_id)
-    .bind(user.role.as_str())
+    .bind(user.role)
     .bind(user.job_title)
     .bind(password_hash)
-    .bind(now)
-    .fetch_one(ex)
-    .await
+    .bind(at)
+    .fetch_one(&mut **rec.tx())
+    .await?;
+    Ok((id, Change::upsert(Entity::User, id, Some(user.org_id))))
 }
 
 /// Updates name, organisation, role and job title; the password is left alone.
-pub async fn update_profile<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn update_profile(
+    rec: &mut Recorder,
     id: i64,
     user: &UserFields<'_>,
-) -> Result<(), sqlx::Error> {
+) -> Result<Change, sqlx::Error> {
+    let at = rec.at().to_owned();
     sqlx::query(
         "UPDATE users SET name = $1, org_id = $2, role = $3, job_title = $4, updated_at = $5 WHERE id = $6",
     )
     .bind(user.name)
     .bind(user.org_id)
-    .bind(user.role.as_str())
+    .bind(user.role)
     .bind(user.job_title)
-    .bind(db::now())
+    .bind(at)
     .bind(id)
-    .execute(ex)
+    .execute(&mut **rec.tx())
     .await?;
-    Ok(())
+    Ok(Change::upsert(Entity::User, id, Some(user.org_id)))
 }
 
-pub async fn set_password_hash<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: i64,
+/// Sets a password hash and unlocks the account.
+pub async fn set_password_hash(
+    rec: &mut Recorder,
+    user: &UserRow,
     hash: &str,
-) -> Result<(), sqlx::Error> {
+) -> Result<Change, sqlx::Error> {
+    let at = rec.at().to_owned();
     sqlx::query(
         "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3",
     )
     .bind(hash)
-    .bind(db::now())
-    .bind(id)
-    .execute(ex)
+    .bind(at)
+    .bind(user.id)
+    .execute(&mut **rec.tx())
     .await?;
-    Ok(())
+    Ok(Change::upsert(Entity::User, user.id, Some(user.org_id)))
 }
 
-/// Records a failed sign-in; returns the new count of consecutive failures.
-pub async fn record_failed_login<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+/// Stores the count of consecutive failed sign-ins and the lock, if any. Sign-in bookkeeping:
+/// nothing anyone reads changes, so it returns no change (the sign-in event is still recorded).
+pub async fn record_failed_login(
+    rec: &mut Recorder,
     id: i64,
     failures: i64,
     locked_until: Option<&str>,
@@ -136,18 +135,16 @@ pub async fn record_failed_login<'e, E: Executor<'e, Database = Any>>(
         .bind(failures)
         .bind(locked_until)
         .bind(id)
-        .execute(ex)
+        .execute(&mut **rec.tx())
         .await?;
     Ok(())
 }
 
-pub async fn clear_failed_logins<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: i64,
-) -> Result<(), sqlx::Error> {
+/// Forgets failed sign-ins after a successful one.
+pub async fn clear_failed_logins(rec: &mut Recorder, id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
         .bind(id)
-        .execute(ex)
+        .execute(&mut **rec.tx())
         .await?;
     Ok(())
 }
@@ -163,23 +160,31 @@ pub async fn list_for_org(db: &Db, org_id: i64) -> Result<Vec<UserRow>, sqlx::Er
 }
 
 /// The signed-in user with their organisation, as the session needs it.
-#[derive(Clone, Debug, FromRow)]
-pub struct SessionUserRow {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-    pub org_id: i64,
-    pub role: String,
-    pub org_slug: String,
-    pub org_name: String,
-}
-
-pub async fn find_session_user(db: &Db, id: i64) -> Result<Option<SessionUserRow>, sqlx::Error> {
-    sqlx::query_as::<_, SessionUserRow>(
+pub async fn find_current(db: &Db, id: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
+    #[derive(FromRow)]
+    struct Row {
+        id: i64,
+        email: String,
+        name: String,
+        org_id: i64,
+        role: Role,
+        org_slug: String,
+        org_name: String,
+    }
+    let row = sqlx::query_as::<_, Row>(
         "SELECT u.id, u.email, u.name, u.org_id, u.role, o.slug AS org_slug, o.name AS org_name
          FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = $1",
     )
     .bind(id)
     .fetch_optional(db.pool())
-    .await
+    .await?;
+    Ok(row.map(|r| CurrentUser {
+        id: r.id,
+        name: r.name,
+        email: r.email,
+        org_id: r.org_id,
+        org_slug: r.org_slug,
+        org_name: r.org_name,
+        role: r.role,
+    }))
 }

@@ -5,19 +5,17 @@ use axum::Json;
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use app::auth::session::viewer_of;
 use app::documents::model::{DocList, DocQuery, DocView};
-use app::documents::{store, views, DocKind};
+use app::documents::store::{find_readable, lists};
+use app::documents::{reading, DocKind};
 use app::error::AppError;
-use app::permissions::viewer_of;
 use app::state::AppState;
 
 use super::ErrorResponse;
 
 fn kind_of(path: &str) -> Result<DocKind, ErrorResponse> {
-    DocKind::ALL
-        .into_iter()
-        .find(|k| k.path() == path)
-        .ok_or(ErrorResponse(AppError::NotFound))
+    DocKind::from_path(path).ok_or(ErrorResponse(AppError::NotFound))
 }
 
 /// Query parameters of a list.
@@ -44,7 +42,7 @@ pub async fn list(
         q: params.q,
         page: params.page.unwrap_or(1),
     };
-    Ok(Json(store::list(&state.db, &viewer, kind, &query).await?))
+    Ok(Json(lists::list(&state.db, &viewer, kind, &query).await?))
 }
 
 /// One document, as its page shows it.
@@ -55,5 +53,8 @@ pub async fn document(
 ) -> Result<Json<DocView>, ErrorResponse> {
     let kind = kind_of(&kind)?;
     let viewer = viewer_of(&state, &session).await?;
-    Ok(Json(views::view(&state.db, &viewer, kind, &slug).await?))
+    let doc = find_readable(&state.db, &viewer, kind, &slug).await?;
+    Ok(Json(
+        reading::page(&state.db, &viewer, state.today(), doc).await?,
+    ))
 }

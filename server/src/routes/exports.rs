@@ -6,17 +6,18 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
 
+use app::auth::session::viewer_of;
 use app::documents::{export, DocKind};
-use app::permissions::viewer_of;
 use app::state::AppState;
 
 use super::ErrorResponse;
 
-async fn export(
-    state: AppState,
+/// A document the caller may read, as a Markdown file.
+pub async fn export(
+    State(state): State<AppState>,
     session: Session,
     kind: DocKind,
-    slug: String,
+    Path(slug): Path<String>,
 ) -> Result<Response, ErrorResponse> {
     let viewer = viewer_of(&state, &session).await?;
     let markdown = export::export(&state.db, &viewer, kind, &slug).await?;
@@ -32,28 +33,4 @@ async fn export(
         markdown,
     )
         .into_response())
-}
-
-pub async fn guide(
-    State(state): State<AppState>,
-    session: Session,
-    Path(slug): Path<String>,
-) -> Result<Response, ErrorResponse> {
-    export(state, session, DocKind::Guide, slug).await
-}
-
-pub async fn plan(
-    State(state): State<AppState>,
-    session: Session,
-    Path(slug): Path<String>,
-) -> Result<Response, ErrorResponse> {
-    export(state, session, DocKind::Plan, slug).await
-}
-
-pub async fn lesson(
-    State(state): State<AppState>,
-    session: Session,
-    Path(slug): Path<String>,
-) -> Result<Response, ErrorResponse> {
-    export(state, session, DocKind::Lesson, slug).await
 }

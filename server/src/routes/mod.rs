@@ -7,6 +7,7 @@ use axum::routing::get;
 use axum::Router;
 
 use app::error::AppError;
+use app::kinds::DocKind;
 use app::state::AppState;
 
 pub mod api;
@@ -14,21 +15,31 @@ pub mod exports;
 pub mod limits;
 
 /// Every non-Leptos GET route, as registered; the permissions test checks it covers them all.
-pub const ROUTES: &[&str] = &[
-    "/healthz",
-    "/guides/{slug}/export.md",
-    "/plans/{slug}/export.md",
-    "/lessons/{slug}/export.md",
-    "/api/v1/{kind}",
-    "/api/v1/{kind}/{slug}",
-];
+pub fn routes() -> Vec<String> {
+    let mut routes = vec!["/healthz".to_owned()];
+    routes.extend(DocKind::all().map(|kind| export_route(kind)));
+    routes.extend([
+        "/api/v1/{kind}".to_owned(),
+        "/api/v1/{kind}/{slug}".to_owned(),
+    ]);
+    routes
+}
+
+/// `/{kind path}/{slug}/export.md`.
+fn export_route(kind: DocKind) -> String {
+    format!("/{}/{{slug}}/export.md", kind.path())
+}
 
 /// The routes above, on the application state.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/guides/{slug}/export.md", get(exports::guide))
-        .route("/plans/{slug}/export.md", get(exports::plan))
-        .route("/lessons/{slug}/export.md", get(exports::lesson))
+    let mut router = Router::new();
+    for kind in DocKind::all() {
+        router = router.route(
+            &export_route(kind),
+            get(move |state, session, slug| exports::export(state, session, kind, slug)),
+        );
+    }
+    router
         .route("/api/v1/{kind}", get(api::list))
         .route("/api/v1/{kind}/{slug}", get(api::document))
 }

@@ -8,11 +8,12 @@ use leptos_meta::Title;
 use super::history::DiffFields;
 use super::slug_param;
 use crate::components::form::{form_name, ErrorSummary, Errors, Input, Select, TextArea};
+use crate::components::loading::when_loaded;
 use crate::components::ui::{Breadcrumbs, Crumb};
 use crate::documents::api::get_editor;
 use crate::documents::model::EditorData;
-use crate::documents::{DocKind, Visibility};
-use crate::pages::when_loaded;
+use crate::documents::DocKind;
+use crate::permissions::Visibility;
 
 /// `/{kind}/new` (when `new`) or `/{kind}/{slug}/edit`.
 #[component]
@@ -63,22 +64,8 @@ fn EditorForm(data: EditorData) -> impl IntoView {
         .map(|o| (o.slug.clone(), o.name.clone()))
         .collect();
     let is_new = slug.is_none();
-    let kind_fields = match kind {
-        DocKind::Guide => ().into_any(),
-        DocKind::Plan => {
-            view! { <crate::plans::view::PlanFormSection form=form.clone() errors=e.clone()/> }
-                .into_any()
-        }
-        DocKind::Lesson => {
-            view! { <crate::lessons::view::LessonFormSection form=form.clone() errors=e.clone()/> }
-                .into_any()
-        }
-    };
-    let body_label = if kind == DocKind::Lesson {
-        "Further notes (optional)"
-    } else {
-        "Text"
-    };
+    let kind_fields = kind.spec().form_view(&form.fields, e.clone());
+    let body_label = kind.spec().body().label;
     view! {
         <Title text=page_title/>
         <Breadcrumbs crumbs/>
@@ -98,7 +85,7 @@ fn EditorForm(data: EditorData) -> impl IntoView {
         <h1>{title}</h1>
         {status.map(|s| view! { <p>"Status: "<strong class=s.tag_class()>{s.label()}</strong>" · Saving creates a new draft revision; readers keep seeing the published one until it is approved."</p> })}
         <form action="/api/documents/save" method="post" novalidate class="ts-editor">
-            <input type="hidden" name=form_name("kind") value=kind.as_str()/>
+            <input type="hidden" name=form_name("kind") value=kind.code()/>
             <input type="hidden" name=form_name("slug") value=slug.clone().unwrap_or_default()/>
             <input type="hidden" name=form_name("base_revision") value=form.base_revision.to_string()/>
             {is_new.then(|| view! {
@@ -110,7 +97,7 @@ fn EditorForm(data: EditorData) -> impl IntoView {
             <Input id="title" name=form_name("title") label="Title" value=form.title.clone() error=e.get("title")/>
             <TextArea id="summary" name=form_name("summary") label="Summary" hint="One or two sentences, shown in lists and search results." value=form.summary.clone() error=e.get("summary") rows=2/>
             {kind_fields}
-            <crate::islands::MarkdownEditor
+            <super::markdown_editor::MarkdownEditor
                 id="body".to_owned()
                 name=form_name("body")
                 label=body_label.to_owned()

@@ -4,13 +4,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use super::document::DocumentView;
 use super::slug_param;
-use super::view::DocumentView;
+use crate::components::loading::when_loaded;
 use crate::components::ui::{Breadcrumbs, Crumb, TableHead};
 use crate::documents::api::{get_diff, get_history, get_revision};
 use crate::documents::model::{DiffPart, DiffView, HistoryView};
 use crate::documents::DocKind;
-use crate::pages::when_loaded;
 
 /// `/{kind}/{slug}/history`: every revision the viewer may see, with workflow steps.
 #[component]
@@ -27,14 +27,14 @@ fn HistoryTable(history: HistoryView) -> impl IntoView {
         slug,
         title,
         revisions,
-        events,
+        steps: events,
         can_restore,
     } = history;
     let href = format!("/{}/{slug}", kind.path());
     let newest = revisions.first().map(|r| r.number).unwrap_or(1);
     let previous = revisions.get(1).map(|r| r.number).unwrap_or(newest);
     let numbers: Vec<i64> = revisions.iter().map(|r| r.number).collect();
-    let kind_value = kind.as_str();
+    let kind_value = kind.code();
     view! {
         <Title text=format!("History: {title}")/>
         <Breadcrumbs crumbs=vec![Crumb::new("/", "Home"), Crumb::new(kind.list_path(), kind.short_plural()), Crumb::new(href.clone(), title.clone())]/>
@@ -106,7 +106,7 @@ fn HistoryTable(history: HistoryView) -> impl IntoView {
             <ul class="nhsuk-list ts-events">
                 {events.into_iter().map(|e| view! {
                     <li>
-                        <strong>{e.action}</strong>{format!(" by {} on {}", e.actor, e.at.replace('T', " ").replace('Z', " UTC"))}
+                        <strong>{e.step.label()}</strong>{format!(" by {} on {}", e.actor, e.at.replace('T', " ").replace('Z', " UTC"))}
                         {(!e.comment.is_empty()).then(|| view! { <br/>{format!("“{}”", e.comment)} })}
                     </li>
                 }).collect_view()}

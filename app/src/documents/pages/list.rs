@@ -5,11 +5,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::layout::encode;
+use crate::components::loading::when_loaded;
 use crate::components::ui::{Breadcrumbs, Crumb, Pagination, TableHead, TagList};
+use crate::dates::Date;
 use crate::documents::api::{get_review_queue, list_documents};
 use crate::documents::model::{DocList, DocQuery, DocSummary, QueueItem, ReviewQueue};
 use crate::documents::DocKind;
-use crate::pages::when_loaded;
 
 /// A document in a card: title, summary, organisation and date.
 #[component]
@@ -23,7 +24,7 @@ pub fn DocCard(doc: DocSummary) -> impl IntoView {
                 </h3>
                 <p class="nhsuk-card__description">{doc.summary}</p>
                 <p class="ts-meta nhsuk-body-s">
-                    {doc.org.name}" · Updated "<time datetime=doc.updated.clone()>{doc.updated.clone()}</time>
+                    {doc.org.name}" · Updated "<time datetime=doc.updated.to_string()>{doc.updated.to_string()}</time>
                 </p>
             </div>
         </div>
@@ -40,7 +41,7 @@ fn list_href(kind: DocKind, query: &DocQuery, page: i64) -> String {
     if page > 1 {
         parts.push(format!("page={page}"));
     }
-    let base = format!("/{}", kind.path());
+    let base = kind.list_path();
     if parts.is_empty() {
         base
     } else {
@@ -136,7 +137,7 @@ fn ListView(kind: DocKind, list: DocList, query: DocQuery) -> impl IntoView {
                                 <p class="nhsuk-u-margin-bottom-2">{d.summary.clone()}</p>
                                 <p class="ts-meta nhsuk-body-s nhsuk-u-margin-bottom-2">
                                     <a href=format!("/orgs/{}", d.org.slug)>{d.org.name.clone()}</a>
-                                    " · Updated "<time datetime=d.updated.clone()>{d.updated.clone()}</time>
+                                    " · Updated "<time datetime=d.updated.to_string()>{d.updated.to_string()}</time>
                                     {(!d.topic.is_empty()).then(|| format!(" · {}", d.topic))}
                                 </p>
                                 <TagList tags base=kind.list_path()/>
@@ -173,8 +174,8 @@ fn QueueView(queue: ReviewQueue) -> impl IntoView {
     } = queue;
     view! {
         <p class="nhsuk-lede-text">{format!("Documents of {org_name} that need someone.")}</p>
-        <QueueTable caption="Waiting for approval" empty="Nothing is waiting for approval." items=awaiting_approval today=today.clone()/>
-        <QueueTable caption="Due for review" empty="No published document is due for review in the next 30 days." items=due_for_review today=today.clone()/>
+        <QueueTable caption="Waiting for approval" empty="Nothing is waiting for approval." items=awaiting_approval today/>
+        <QueueTable caption="Due for review" empty="No published document is due for review in the next 30 days." items=due_for_review today/>
         <QueueTable caption="Drafts" empty="No drafts." items=drafts today/>
     }
 }
@@ -184,7 +185,7 @@ fn QueueTable(
     caption: &'static str,
     empty: &'static str,
     items: Vec<QueueItem>,
-    today: String,
+    today: Date,
 ) -> impl IntoView {
     if items.is_empty() {
         return view! { <h2>{caption}</h2><p>{empty}</p> }.into_any();
@@ -195,17 +196,17 @@ fn QueueTable(
             <TableHead columns=vec!["Document", "Organisation", "Status", "Review by"]/>
             <tbody class="nhsuk-table__body">
                 {items.into_iter().map(|item| {
-                    let overdue = item.review_by.as_deref().is_some_and(|r| r < today.as_str());
+                    let overdue = item.review_by.is_some_and(|r| r < today);
                     view! {
                         <tr class="nhsuk-table__row">
                             <td class="nhsuk-table__cell">
-                                <a href=format!("/{}/{}", item.kind.path(), item.slug)>{item.title}</a>
+                                <a href=item.kind.href(&item.slug)>{item.title}</a>
                                 <span class="ts-meta nhsuk-body-s">{format!(" ({})", item.kind.label())}</span>
                             </td>
                             <td class="nhsuk-table__cell">{item.org.name}</td>
                             <td class="nhsuk-table__cell"><strong class=item.status.tag_class()>{item.status.label()}</strong></td>
                             <td class="nhsuk-table__cell">
-                                {item.review_by.clone().unwrap_or_default()}
+                                {item.review_by.map(|d| d.to_string()).unwrap_or_default()}
                                 {overdue.then(|| view! { " " <strong class="nhsuk-tag nhsuk-tag--red">"Overdue"</strong> })}
                             </td>
                         </tr>

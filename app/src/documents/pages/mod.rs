@@ -1,15 +1,16 @@
 //! Pages shared by every kind of document: list, document, revision, history, comparison,
 //! editor and the review queue.
 
+mod document;
 mod editor;
 mod history;
 mod list;
-mod view;
+mod markdown_editor;
 
+pub use document::DocPage;
 pub use editor::EditorPage;
 pub use history::{DiffPage, HistoryPage, RevisionPage};
 pub use list::{DocCard, DocListPage, ReviewPage};
-pub use view::DocPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

@@ -1,14 +1,117 @@
-//! `/orgs` and `/orgs/{slug}`.
+//! `/orgs` and `/orgs/{slug}`: organisations with the documents and people the viewer may see.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
 
-use super::{get_org, list_orgs, Nation, OrgListItem, OrgPage};
+use crate::components::loading::when_loaded;
 use crate::components::ui::{Breadcrumbs, Crumb, SummaryRow, TableHead};
+use crate::documents::model::DocSummary;
 use crate::documents::pages::DocCard;
 use crate::documents::DocKind;
-use crate::pages::when_loaded;
+use crate::error::AppError;
+use crate::orgs::{Nation, OrgKind, OrgRef};
+use crate::users::Role;
+
+/// An organisation as listed on `/orgs`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrgListItem {
+    pub slug: String,
+    pub name: String,
+    pub code: String,
+    pub nation: Nation,
+    pub kind: OrgKind,
+    /// Published documents this viewer can read.
+    pub document_count: i64,
+}
+
+/// A member shown on an organisation's page (signed-in viewers only).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    pub name: String,
+    pub job_title: String,
+    pub role: Role,
+}
+
+/// Everything `/orgs/{slug}` shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrgPage {
+    pub slug: String,
+    pub name: String,
+    pub code: String,
+    pub nation: Nation,
+    pub kind: OrgKind,
+    pub parent: Option<OrgRef>,
+    pub children: Vec<OrgRef>,
+    /// Sanitised HTML of the description.
+    pub description_html: String,
+    /// Published documents of every kind the viewer may read.
+    pub documents: Vec<DocSummary>,
+    /// `None` when the viewer may not see people.
+    pub members: Option<Vec<Member>>,
+}
+
+/// All organisations, by name, with the number of documents the viewer can read from each.
+#[server(endpoint = "orgs/list")]
+pub async fn list_orgs() -> Result<Vec<OrgListItem>, AppError> {
+    let viewer = crate::auth::session::viewer().await?;
+    let db = crate::state::app_state()?.db;
+    let counts = crate::documents::store::lists::counts_by_org(&db, &viewer).await?;
+    Ok(crate::orgs::store::all(&db)
+        .await?
+        .into_iter()
+        .map(|o| OrgListItem {
+            document_count: counts.get(&o.id).copied().unwrap_or(0),
+            slug: o.slug,
+            name: o.name,
+            code: o.code,
+            nation: o.nation,
+            kind: o.kind,
+        })
+        .collect())
+}
+
+/// One organisation's page.
+#[server(endpoint = "orgs/get")]
+pub async fn get_org(slug: String) -> Result<OrgPage, AppError> {
+    crate::error::with_status(
+        async {
+            let viewer = crate::auth::session::viewer().await?;
+            let db = crate::state::app_state()?.db;
+            let org = crate::orgs::store::find(&db, &slug)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let members = if viewer.can_see_people() {
+                let rows = crate::users::store::list_for_org(&db, org.id).await?;
+                Some(
+                    rows.into_iter()
+                        .map(|u| Member {
+                            role: u.role,
+                            name: u.name,
+                            job_title: u.job_title,
+                        })
+                        .collect(),
+                )
+            } else {
+                None
+            };
+            Ok(OrgPage {
+                children: crate::orgs::store::children(&db, org.id).await?,
+                documents: crate::documents::store::lists::for_org(&db, &viewer, org.id).await?,
+                description_html: crate::markdown::render(&org.description).html,
+                slug: org.slug,
+                name: org.name,
+                code: org.code,
+                nation: org.nation,
+                kind: org.kind,
+                parent: org.parent,
+                members,
+            })
+        }
+        .await,
+    )
+}
 
 /// `/orgs`: every organisation, grouped by nation.
 #[component]
@@ -26,7 +129,8 @@ pub fn OrgsPage() -> impl IntoView {
 #[component]
 fn OrgTables(orgs: Vec<OrgListItem>) -> impl IntoView {
     Nation::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter_map(|nation| {
             let in_nation: Vec<OrgListItem> = orgs.iter().filter(|o| o.nation == nation).cloned().collect();
             (!in_nation.is_empty()).then(|| {
@@ -96,7 +200,7 @@ fn OrgView(org: OrgPage) -> impl IntoView {
                         {children.into_iter().map(|c| view! { <li><a href=format!("/orgs/{}", c.slug)>{c.name}</a></li> }).collect_view()}
                     </ul>
                 })}
-                {DocKind::ALL.into_iter().map(|kind| {
+                {DocKind::all().map(|kind| {
                     let of_kind: Vec<_> = documents.iter().filter(|d| d.kind == kind).cloned().collect();
                     view! {
                         <h2>{kind.plural_title()}</h2>

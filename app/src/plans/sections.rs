@@ -3,11 +3,12 @@
 
 use leptos::prelude::*;
 
+use super::fields::{Level, MilestoneStatus, PlanFields};
+use super::form::{MilestoneRow, PlanForm, RiskRow};
 use super::SPARE_ROWS;
+use crate::coded::Coded;
 use crate::components::form::{form_name, Errors, Input, Select, TextArea};
 use crate::components::ui::{SummaryRow, TableHead};
-use crate::documents::fields::{Level, MilestoneStatus, PlanFields};
-use crate::documents::model::{DocumentForm, MilestoneRow, RiskRow};
 
 /// Scope, timeline and risks of a plan.
 #[component]
@@ -15,7 +16,7 @@ pub fn PlanDetails(plan: PlanFields) -> impl IntoView {
     let timeline = plan.timeline();
     let slipped = timeline.iter().filter(|(_, m)| m.slipped()).count();
     let scope = plan.scope.clone();
-    let number = |n: Option<i64>| {
+    let number = |n: Option<u32>| {
         n.map(|n| n.to_string())
             .unwrap_or_else(|| "Not stated".into())
     };
@@ -56,8 +57,8 @@ pub fn PlanDetails(plan: PlanFields) -> impl IntoView {
                                 <tr class=row_class>
                                     <td class="nhsuk-table__cell">{m.name.clone()}</td>
                                     <td class="nhsuk-table__cell">{phase}</td>
-                                    <td class="nhsuk-table__cell"><time datetime=m.baseline.clone()>{m.baseline.clone()}</time></td>
-                                    <td class="nhsuk-table__cell"><time datetime=m.forecast.clone()>{m.forecast.clone()}</time></td>
+                                    <td class="nhsuk-table__cell"><time datetime=m.baseline.to_string()>{m.baseline.to_string()}</time></td>
+                                    <td class="nhsuk-table__cell"><time datetime=m.forecast.to_string()>{m.forecast.to_string()}</time></td>
                                     <td class="nhsuk-table__cell"><strong class=status.tag_class()>{status.label()}</strong></td>
                                 </tr>
                             }
@@ -99,30 +100,23 @@ fn list_or_none(items: &[String]) -> String {
     }
 }
 
-fn options<T: Copy>(
-    all: &[T],
-    value: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<(String, String)> {
-    all.iter()
-        .map(|v| (value(*v).to_owned(), label(*v).to_owned()))
+fn options<T: Coded>(label: fn(T) -> &'static str) -> Vec<(String, String)> {
+    T::all()
+        .iter()
+        .map(|v| (v.code().to_owned(), label(*v).to_owned()))
         .collect()
 }
 
 /// The plan part of the editor: scope, milestone rows and risk rows, with spare blank rows.
 #[component]
-pub fn PlanFormSection(form: DocumentForm, errors: Errors) -> impl IntoView {
+pub fn PlanFormSection(form: PlanForm, errors: Errors) -> impl IntoView {
     let e = errors;
     let mut milestones = form.milestones.clone();
     milestones.extend(std::iter::repeat_n(MilestoneRow::default(), SPARE_ROWS));
     let mut risks = form.risks.clone();
     risks.extend(std::iter::repeat_n(RiskRow::default(), SPARE_ROWS));
-    let statuses = options(
-        &MilestoneStatus::ALL,
-        MilestoneStatus::as_str,
-        MilestoneStatus::label,
-    );
-    let levels = options(&Level::ALL, Level::as_str, Level::label);
+    let statuses = options(MilestoneStatus::label);
+    let levels = options(Level::label);
     view! {
         <h2 class="nhsuk-heading-m">"The plan"</h2>
         <Input id="initiative" name=form_name("initiative") label="Initiative" hint="For example: Single sign-on rollout" value=form.initiative.clone() error=e.get("initiative")/>
@@ -180,5 +174,6 @@ pub fn PlanFormSection(form: DocumentForm, errors: Errors) -> impl IntoView {
                 }
             }).collect_view()}
         </fieldset>
+        <TextArea id="contacts" name=form_name("contacts") label="Stakeholder contacts (optional)" hint="One per line: the contact's name in the directory, a colon and their part in the plan, like morag-testwell: Project lead" value=form.contacts.clone() error=e.get("contacts") rows=3/>
     }
 }

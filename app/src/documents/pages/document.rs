@@ -4,12 +4,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::slug_param;
+use crate::components::loading::when_loaded;
 use crate::components::toc::ContentsList;
 use crate::components::ui::{Breadcrumbs, Crumb, SummaryRow, TagList, WarningCallout};
 use crate::documents::api::get_document;
-use crate::documents::model::{DocView, ExtraView};
-use crate::documents::{DocKind, DocStatus};
-use crate::pages::when_loaded;
+use crate::documents::model::DocView;
+use crate::documents::DocKind;
+use crate::permissions::DocStatus;
 
 /// `/{kind}/{slug}`.
 #[component]
@@ -45,7 +46,7 @@ pub fn DocumentView(doc: DocView) -> impl IntoView {
     let overdue = doc.review_overdue.then(|| {
         let message = format!(
             "It was due for review by {}. Check with {} that it is still current before you rely on it.",
-            doc.review_by.clone().unwrap_or_default(),
+            doc.review_by.map(|d| d.to_string()).unwrap_or_default(),
             doc.org.name
         );
         view! {
@@ -54,16 +55,13 @@ pub fn DocumentView(doc: DocView) -> impl IntoView {
             </WarningCallout>
         }
     });
-    let extra = match doc.extra.clone() {
-        ExtraView::Guide => ().into_any(),
-        ExtraView::Plan(plan) => view! { <crate::plans::view::PlanDetails plan/> }.into_any(),
-        ExtraView::Lesson(lesson) => {
-            view! { <crate::lessons::view::LessonDetails lesson/> }.into_any()
-        }
-    };
+    let extra = kind.spec().page_view(doc.kind_page.clone());
+    let body = kind.spec().body();
     let has_body = !doc.html.trim().is_empty();
-    let body_heading =
-        (kind == DocKind::Lesson && has_body).then(|| view! { <h2>"Further notes"</h2> });
+    let body_heading = body
+        .heading
+        .filter(|_| has_body)
+        .map(|h| view! { <h2>{h}</h2> });
     view! {
         <Title text=page_title/>
         <Breadcrumbs crumbs/>
@@ -75,7 +73,7 @@ pub fn DocumentView(doc: DocView) -> impl IntoView {
                 {status_banner}
                 {overdue}
                 {extra}
-                {(kind != DocKind::Lesson).then(|| view! { <ContentsList entries=doc.toc.clone()/> })}
+                {body.contents_list.then(|| view! { <ContentsList entries=doc.toc.clone()/> })}
                 {body_heading}
                 <div class="ts-prose" inner_html=doc.html.clone()></div>
             </article>
@@ -145,8 +143,8 @@ fn About(doc: DocView) -> impl IntoView {
             {doc.owner.clone().map(|o| view! { <SummaryRow key="Owner">{o}</SummaryRow> })}
             {(!doc.topic.is_empty()).then(|| view! { <SummaryRow key="Topic">{doc.topic.clone()}</SummaryRow> })}
             <SummaryRow key="Status"><strong class=doc.status.tag_class()>{doc.status.label()}</strong></SummaryRow>
-            <SummaryRow key="Last updated"><time datetime=doc.updated.clone()>{doc.updated.clone()}</time></SummaryRow>
-            {doc.review_by.clone().map(|r| view! { <SummaryRow key="Review by"><time datetime=r.clone()>{r.clone()}</time></SummaryRow> })}
+            <SummaryRow key="Last updated"><time datetime=doc.updated.to_string()>{doc.updated.to_string()}</time></SummaryRow>
+            {doc.review_by.map(|r| view! { <SummaryRow key="Review by"><time datetime=r.to_string()>{r.to_string()}</time></SummaryRow> })}
             <SummaryRow key="Visible to">{doc.visibility.label()}</SummaryRow>
             <SummaryRow key="Revision">{doc.revision}" · "<a href=history>"History"</a></SummaryRow>
         </dl>
@@ -162,7 +160,7 @@ fn Workflow(doc: DocView) -> impl IntoView {
     if !a.see_drafts {
         return ().into_any();
     }
-    let kind = doc.kind.as_str();
+    let kind = doc.kind.code();
     let slug = doc.slug.clone();
     let on_head = doc.revision_id == doc.head_revision_id;
     let step_form =
@@ -177,10 +175,10 @@ fn Workflow(doc: DocView) -> impl IntoView {
                 </form>
             }
         };
-    let last = doc.last_event.clone().map(|e| {
+    let last = doc.last_step.clone().map(|e| {
         view! {
             <p class="nhsuk-body-s">
-                {format!("Last step: {} by {} on {}", e.action, e.actor, e.at.chars().take(10).collect::<String>())}
+                {format!("Last step: {} by {} on {}", e.step.label(), e.actor, e.at.chars().take(10).collect::<String>())}
                 {(!e.comment.is_empty()).then(|| view! { <br/>{format!("“{}”", e.comment)} })}
             </p>
         }

@@ -2,13 +2,12 @@
 
 use leptos::prelude::*;
 
+use super::{LessonForm, LessonPage, LessonPhase};
 use crate::components::form::{form_name, Errors, Select, TextArea};
-use crate::documents::fields::LessonPhase;
-use crate::documents::model::{DocumentForm, LessonView};
 
 /// The phase, the structured account and the related plans and guides.
 #[component]
-pub fn LessonDetails(lesson: LessonView) -> impl IntoView {
+pub fn LessonDetails(lesson: LessonPage) -> impl IntoView {
     view! {
         <p><strong class="nhsuk-tag nhsuk-tag--purple">{format!("Phase: {}", lesson.phase.label())}</strong></p>
         {lesson.sections.into_iter().map(|(heading, html)| view! {
@@ -18,7 +17,7 @@ pub fn LessonDetails(lesson: LessonView) -> impl IntoView {
         {(!lesson.related.is_empty()).then(|| view! {
             <h2>"Related plans and guides"</h2>
             <ul class="nhsuk-list nhsuk-list--bullet">
-                {lesson.related.into_iter().map(|(href, title)| view! { <li><a href=href>{title}</a></li> }).collect_view()}
+                {lesson.related.into_iter().map(|link| view! { <li><a href=link.href>{link.title}</a></li> }).collect_view()}
             </ul>
         })}
     }
@@ -26,7 +25,7 @@ pub fn LessonDetails(lesson: LessonView) -> impl IntoView {
 
 /// The lesson part of the editor.
 #[component]
-pub fn LessonFormSection(form: DocumentForm, errors: Errors) -> impl IntoView {
+pub fn LessonFormSection(form: LessonForm, errors: Errors) -> impl IntoView {
     let e = errors;
     let mut phases = vec![(String::new(), "Choose a phase".to_owned())];
     phases.extend(

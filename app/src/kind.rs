@@ -1,0 +1,270 @@
+//! What every kind of document provides. A kind (guides, deployment plans, lessons learned) is
+//! one module implementing [`Kind`]: it owns its fields, the part of the editor that edits them,
+//! their front matter, their text in a comparison, how the page shows them, and the checks they
+//! must pass before they are saved or imported. `documents` works with any kind through
+//! [`DocumentKind`] and never names one; `kinds` registers them.
+
+use std::fmt::Debug;
+use std::marker::PhantomData;
+
+use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::components::form::{Errors, FormError};
+
+/// The kind's part of the editing form, exactly as posted: the names it declares, each a text or
+/// rows of texts. Everything else in the form is common to every kind.
+pub type FormPart = serde_json::Map<String, serde_json::Value>;
+
+/// How a kind is named on pages, in addresses and in storage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KindNames {
+    /// Stored in `documents.kind`: "plan".
+    pub code: &'static str,
+    /// First path segment of its pages and its folder in a content tree: "plans".
+    pub path: &'static str,
+    /// One of them, in a sentence: "deployment plan".
+    pub label: &'static str,
+    /// Heading of its list: "Deployment plans".
+    pub plural_title: &'static str,
+    /// Navigation and breadcrumbs: "Plans".
+    pub short_plural: &'static str,
+    /// Heading of its section on the home page.
+    pub home_heading: &'static str,
+}
+
+/// The Markdown text every document has, as this kind uses it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BodyUse {
+    /// Whether a document of this kind must have text.
+    pub required: bool,
+    /// Label of the editor's text field.
+    pub label: &'static str,
+    /// Heading above the text on the page, when the kind's own sections come first.
+    pub heading: Option<&'static str>,
+    /// Whether the page shows a contents list of the text's headings.
+    pub contents_list: bool,
+}
+
+/// A link from a document to another, as `{kind path}/{slug}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocLink {
+    pub kind_path: String,
+    pub slug: String,
+    /// The field that holds it, to name in a message when the linked document is missing.
+    pub field: &'static str,
+}
+
+impl DocLink {
+    /// `plans/nhs-fife-sso-rollout`, as written in forms and front matter.
+    pub fn as_path(&self) -> String {
+        format!("{}/{}", self.kind_path, self.slug)
+    }
+}
+
+/// A linked document the viewer may read: its address and title.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedDoc {
+    pub href: String,
+    pub title: String,
+}
+
+/// A problem with a kind's fields found by [`Kind::check`]; `field` is both the front-matter
+/// name and the editor field id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub field: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A kind of document, with typed fields.
+pub trait Kind: Send + Sync + 'static {
+    /// What a document of this kind has beyond the common fields; stored as JSON and written in
+    /// front matter by its serde names.
+    type Fields: Serialize + DeserializeOwned + Default + Clone + PartialEq + Debug + Send + Sync;
+    /// The kind's part of the editor form, every value as typed.
+    type Form: Serialize + DeserializeOwned + Default + Clone + Send + Sync;
+    /// What its page shows beyond the common parts.
+    type Page: Serialize + DeserializeOwned + Clone + Send + Sync + 'static;
+
+    const NAMES: KindNames;
+    const BODY: BodyUse;
+
+    /// The form filled from stored fields.
+    fn to_form(fields: &Self::Fields) -> Self::Form;
+    /// Reads the form, adding an error per field that cannot be read (ids as the form shows them).
+    fn read_form(form: &Self::Form, errors: &mut Vec<FormError>) -> Self::Fields;
+    /// The rules the fields must meet, whether typed in the editor or imported.
+    fn check(fields: &Self::Fields) -> Vec<Problem>;
+    /// Other documents it links to; each must exist when it is saved.
+    fn links(fields: &Self::Fields) -> Vec<DocLink>;
+    /// The fields as readable text, in the order the editor shows them, for comparisons.
+    fn diff_text(fields: &Self::Fields) -> Vec<(&'static str, String)>;
+    /// What the page shows, given the linked documents the viewer may read.
+    #[cfg(feature = "ssr")]
+    fn page(fields: Self::Fields, links: Vec<LinkedDoc>) -> Self::Page;
+    /// The page's section for this kind.
+    fn page_view(page: Self::Page) -> AnyView;
+    /// The editor's section for this kind.
+    fn form_view(form: Self::Form, errors: Errors) -> AnyView;
+}
+
+/// A [`Kind`] as `documents` uses it, without knowing which: fields travel as JSON values that
+/// the kind parses into its own types, and a value it cannot parse is an error, never a default.
+pub trait DocumentKind: Send + Sync + 'static {
+    fn names(&self) -> &'static KindNames;
+    fn body(&self) -> BodyUse;
+    /// Stored fields, parsed and checked for shape; `Err` says why they cannot be read.
+    fn parse(&self, stored: &serde_json::Value) -> Result<serde_json::Value, String>;
+    /// Empty fields, for a new document.
+    fn empty(&self) -> serde_json::Value;
+    fn form_from(&self, fields: &serde_json::Value) -> Result<FormPart, String>;
+    fn read_form(&self, form: &FormPart, errors: &mut Vec<FormError>) -> serde_json::Value;
+    /// Fields from the kind's part of a front matter; `Err` names the field and the problem.
+    fn from_front_matter(&self, part: FormPart) -> Result<serde_json::Value, Problem>;
+    /// The fields as front matter.
+    fn front_matter(&self, fields: &serde_json::Value) -> Result<FormPart, String>;
+    fn check(&self, fields: &serde_json::Value) -> Vec<Problem>;
+    fn links(&self, fields: &serde_json::Value) -> Vec<DocLink>;
+    fn diff_text(&self, fields: &serde_json::Value) -> Result<Vec<(&'static str, String)>, String>;
+    #[cfg(feature = "ssr")]
+    fn page(
+        &self,
+        fields: &serde_json::Value,
+        links: Vec<LinkedDoc>,
+    ) -> Result<serde_json::Value, String>;
+    fn page_view(&self, page: serde_json::Value) -> AnyView;
+    fn form_view(&self, form: &FormPart, errors: Errors) -> AnyView;
+}
+
+/// Registers a [`Kind`]: `&Registered::<plans::Plans>::KIND` in the list of kinds.
+pub struct Registered<K: Kind>(PhantomData<K>);
+
+impl<K: Kind> Registered<K> {
+    pub const KIND: Self = Self(PhantomData);
+}
+
+fn typed<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, String> {
+    T::deserialize(value).map_err(|e| e.to_string())
+}
+
+fn value<T: Serialize>(typed: &T) -> serde_json::Value {
+    // Serialising our own field types to JSON cannot fail: they have string keys only.
+    serde_json::to_value(typed).unwrap_or_default()
+}
+
+fn object(value: serde_json::Value) -> FormPart {
+    match value {
+        serde_json::Value::Object(map) => map,
+        _ => FormPart::new(),
+    }
+}
+
+impl<K: Kind> DocumentKind for Registered<K> {
+    fn names(&self) -> &'static KindNames {
+        &K::NAMES
+    }
+
+    fn body(&self) -> BodyUse {
+        K::BODY
+    }
+
+    fn parse(&self, stored: &serde_json::Value) -> Result<serde_json::Value, String> {
+        typed::<K::Fields>(stored).map(|f| value(&f))
+    }
+
+    fn empty(&self) -> serde_json::Value {
+        value(&K::Fields::default())
+    }
+
+    fn form_from(&self, fields: &serde_json::Value) -> Result<FormPart, String> {
+        Ok(object(value(&K::to_form(&typed(fields)?))))
+    }
+
+    fn read_form(&self, form: &FormPart, errors: &mut Vec<FormError>) -> serde_json::Value {
+        // Fields the kind does not declare are ignored; a malformed value reads as empty, and
+        // the checks then name what is missing.
+        let form: K::Form =
+            typed(&serde_json::Value::Object(form.clone())).unwrap_or_else(|_| K::Form::default());
+        value(&K::read_form(&form, errors))
+    }
+
+    fn from_front_matter(&self, part: FormPart) -> Result<serde_json::Value, Problem> {
+        let fields: K::Fields =
+            typed(&serde_json::Value::Object(part.clone())).map_err(|message| {
+                let field = message
+                    .strip_prefix("unknown field `")
+                    .or_else(|| message.strip_prefix("missing field `"))
+                    .and_then(|rest| rest.split('`').next())
+                    .map(str::to_owned)
+                    .or_else(|| {
+                        (part.len() == 1)
+                            .then(|| part.keys().next().cloned())
+                            .flatten()
+                    })
+                    .unwrap_or_default();
+                if message.starts_with("unknown field") {
+                    Problem::new(
+                        field,
+                        format!("this field is not used by a {}", K::NAMES.label),
+                    )
+                } else {
+                    Problem::new(field, message)
+                }
+            })?;
+        Ok(value(&fields))
+    }
+
+    fn front_matter(&self, fields: &serde_json::Value) -> Result<FormPart, String> {
+        Ok(object(value(&typed::<K::Fields>(fields)?)))
+    }
+
+    fn check(&self, fields: &serde_json::Value) -> Vec<Problem> {
+        match typed::<K::Fields>(fields) {
+            Ok(f) => K::check(&f),
+            Err(m) => vec![Problem::new("fields", m)],
+        }
+    }
+
+    fn links(&self, fields: &serde_json::Value) -> Vec<DocLink> {
+        typed::<K::Fields>(fields)
+            .map(|f| K::links(&f))
+            .unwrap_or_default()
+    }
+
+    fn diff_text(&self, fields: &serde_json::Value) -> Result<Vec<(&'static str, String)>, String> {
+        Ok(K::diff_text(&typed(fields)?))
+    }
+
+    #[cfg(feature = "ssr")]
+    fn page(
+        &self,
+        fields: &serde_json::Value,
+        links: Vec<LinkedDoc>,
+    ) -> Result<serde_json::Value, String> {
+        Ok(value(&K::page(typed(fields)?, links)))
+    }
+
+    fn page_view(&self, page: serde_json::Value) -> AnyView {
+        match typed::<K::Page>(&page) {
+            Ok(page) => K::page_view(page),
+            Err(_) => ().into_any(),
+        }
+    }
+
+    fn form_view(&self, form: &FormPart, errors: Errors) -> AnyView {
+        let form: K::Form =
+            typed(&serde_json::Value::Object(form.clone())).unwrap_or_else(|_| K::Form::default());
+        K::form_view(form, errors)
+    }
+}

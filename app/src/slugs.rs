@@ -1,0 +1,51 @@
+//! The names that appear in addresses: slugs (`/guides/{slug}`) and tags (`/guides?tag=`).
+
+/// Checks a slug: the part of an address after its kind or section.
+pub fn validate_slug(slug: &str) -> Result<(), String> {
+    let ok = !slug.is_empty()
+        && slug.len() <= 100
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{slug:?} is not a valid slug: use 1 to 100 lower-case letters, digits and hyphens, like \"fast-user-switching\""
+        ))
+    }
+}
+
+/// Checks a tag: lower-case letters, digits and single hyphens, as used in `/guides?tag=`.
+pub fn normalise_tag(tag: &str) -> Result<String, String> {
+    let t = tag.trim().to_ascii_lowercase();
+    let ok = !t.is_empty()
+        && t.len() <= 40
+        && t.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !t.starts_with('-')
+        && !t.ends_with('-')
+        && !t.contains("--");
+    if ok {
+        Ok(t)
+    } else {
+        Err(format!(
+            "tag {tag:?} must be 1 to 40 lower-case letters, digits and single hyphens, like \"smart-cards\""
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_and_slugs_are_checked() {
+        assert_eq!(normalise_tag(" Smart-Cards ").unwrap(), "smart-cards");
+        assert!(normalise_tag("smart cards").is_err());
+        assert!(validate_slug("fast-user-switching").is_ok());
+        assert!(validate_slug("Fast_User").is_err());
+    }
+}
