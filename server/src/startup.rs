@@ -121,9 +121,9 @@ pub fn build_router(config: &Config, db: Db, addr: SocketAddr, store: DbSessionS
                 .unwrap_or_else(|| format!("http://{addr}")),
             session_absolute: config.session_absolute,
             hydrate,
-            login_slowdown_after: 3,
-            login_lock_after: 8,
-            login_lock_for: Duration::from_secs(15 * 60),
+            login_slowdown_after: config.login_slowdown_after,
+            login_lock_after: config.login_lock_after,
+            login_lock_for: config.login_lock_for,
         }),
     };
 
