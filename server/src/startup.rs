@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::db::Db;
-use app::state::{AppState, RequestScope, Settings};
+use app::state::{AppState, Clock, RequestScope, Settings, SystemClock};
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::Request;
@@ -73,7 +73,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
 
     let store = DbSessionStore::new(db.clone());
     let cleanup = tokio::spawn(delete_expired_sessions(store.clone()));
-    let router = build_router(&config, db, addr, store);
+    let router = build_router(&config, db, addr, store, Arc::new(SystemClock));
 
     let public = config
         .public_url
@@ -98,7 +98,13 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
 }
 
 /// The whole HTTP surface: Leptos pages and server functions, static files, health check.
-pub fn build_router(config: &Config, db: Db, addr: SocketAddr, store: DbSessionStore) -> Router {
+pub fn build_router(
+    config: &Config,
+    db: Db,
+    addr: SocketAddr,
+    store: DbSessionStore,
+    clock: Arc<dyn Clock>,
+) -> Router {
     let site_root = config.site_root.clone();
     let hydrate = site_root.join("pkg/trustshare.js").exists()
         && site_root.join("pkg/trustshare_bg.wasm").exists();
@@ -125,6 +131,7 @@ pub fn build_router(config: &Config, db: Db, addr: SocketAddr, store: DbSessionS
             login_lock_after: config.login_lock_after,
             login_lock_for: config.login_lock_for,
         }),
+        clock,
     };
 
     let routes = generate_route_list(App);

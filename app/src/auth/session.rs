@@ -8,7 +8,7 @@ use tower_sessions::Session;
 use super::{CurrentUser, Role};
 use crate::audit::{self, Action, Actor};
 use crate::error::{AppError, AppResult};
-use crate::state::app_state;
+use crate::state::{app_state, AppState};
 use crate::users::store as users;
 
 const USER_ID: &str = "user_id";
@@ -30,8 +30,8 @@ pub async fn client_addr() -> Option<String> {
         .map(|ConnectInfo(addr)| addr.ip().to_string())
 }
 
-fn unix_now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
+fn unix_now(state: &AppState) -> i64 {
+    state.clock.now().unix_timestamp()
 }
 
 /// The signed-in user of this request, if any. A session older than the absolute lifetime is
@@ -65,7 +65,7 @@ pub async fn user_of(
         .map_err(session_error)?
         .unwrap_or(0);
     let lifetime = state.settings.session_absolute.as_secs() as i64;
-    if unix_now() - signed_in_at > lifetime {
+    if unix_now(state) - signed_in_at > lifetime {
         session.flush().await.map_err(session_error)?;
         return Ok(None);
     }
@@ -85,14 +85,14 @@ pub async fn user_of(
 }
 
 /// Starts a signed-in session under a fresh id, so an id planted before sign-in is worthless.
-pub async fn start(session: &Session, user_id: i64) -> AppResult<()> {
+pub async fn start(state: &AppState, session: &Session, user_id: i64) -> AppResult<()> {
     session.cycle_id().await.map_err(session_error)?;
     session
         .insert(USER_ID, user_id)
         .await
         .map_err(session_error)?;
     session
-        .insert(SIGNED_IN_AT, unix_now())
+        .insert(SIGNED_IN_AT, unix_now(state))
         .await
         .map_err(session_error)?;
     Ok(())

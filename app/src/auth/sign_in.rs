@@ -37,7 +37,7 @@ pub async fn sign_in_request(
         match attempt(&state, &email, &password, client).await? {
             Outcome::SignedIn(user) => {
                 let session = super::session::request_session().await?;
-                super::session::start(&session, user.id).await?;
+                super::session::start(&state, &session, user.id).await?;
                 leptos_axum::redirect(&next);
                 return Ok(());
             }
@@ -93,7 +93,7 @@ pub async fn attempt(
         return Ok(Outcome::Refused);
     };
 
-    let now = time::OffsetDateTime::now_utc();
+    let now = state.clock.now();
     let locked = user
         .locked_until
         .as_deref()
@@ -156,7 +156,7 @@ pub async fn attempt(
 
     if failures > settings.login_slowdown_after {
         let extra = (failures - settings.login_slowdown_after).min(5) as u64;
-        tokio::time::sleep(Duration::from_secs(extra)).await;
+        state.clock.sleep(Duration::from_secs(extra)).await;
     }
     Ok(Outcome::Refused)
 }
