@@ -1,6 +1,7 @@
-//! What every request handler and server function can reach: the database and the settings.
+//! What every request handler and server function can reach: the database, the settings and
+//! the clock.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::extract::FromRef;
@@ -33,12 +34,82 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub settings: Arc<Settings>,
+    /// Where sign-in and session checks read the time; tests put a [`ManualClock`] here.
+    pub clock: Arc<dyn Clock>,
+}
+
+/// The time as the application sees it.
+#[async_trait::async_trait]
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    /// The current time.
+    fn now(&self) -> time::OffsetDateTime;
+
+    /// Waits `duration` (the sign-in slow-down).
+    async fn sleep(&self, duration: Duration) {
+        tokio::time::sleep(duration).await;
+    }
+}
+
+/// The real time.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> time::OffsetDateTime {
+        time::OffsetDateTime::now_utc()
+    }
+}
+
+/// A clock that stands still until it is moved, for tests. Clones share one time. Sleeping on it
+/// returns at once, the clock moved on by the time slept.
+#[derive(Clone, Debug)]
+pub struct ManualClock {
+    now: Arc<Mutex<time::OffsetDateTime>>,
+}
+
+impl ManualClock {
+    pub fn new(start: time::OffsetDateTime) -> Self {
+        Self {
+            now: Arc::new(Mutex::new(start)),
+        }
+    }
+
+    /// A clock starting at the real time, so it agrees with everything that reads that.
+    pub fn starting_now() -> Self {
+        Self::new(time::OffsetDateTime::now_utc())
+    }
+
+    pub fn set(&self, to: time::OffsetDateTime) {
+        *self.now.lock().unwrap_or_else(PoisonError::into_inner) = to;
+    }
+
+    pub fn advance(&self, by: Duration) {
+        let mut now = self.now.lock().unwrap_or_else(PoisonError::into_inner);
+        *now += by;
+    }
+}
+
+impl Default for ManualClock {
+    fn default() -> Self {
+        Self::starting_now()
+    }
+}
+
+#[async_trait::async_trait]
+impl Clock for ManualClock {
+    fn now(&self) -> time::OffsetDateTime {
+        *self.now.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        self.advance(duration);
+    }
 }
 
 impl AppState {
     /// The current time.
     pub fn now(&self) -> time::OffsetDateTime {
-        time::OffsetDateTime::now_utc()
+        self.clock.now()
     }
 
     /// Today's date, for review-by dates.

@@ -91,6 +91,18 @@ pub struct ServeArgs {
     /// Hours after sign-in after which a session ends, however active.
     #[arg(long, env = "TRUSTSHARE_SESSION_ABSOLUTE_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..))]
     pub session_absolute_hours: u64,
+
+    /// Consecutive failed sign-ins for one account after which each further attempt is slowed down.
+    #[arg(long, env = "TRUSTSHARE_LOGIN_SLOWDOWN_AFTER", default_value_t = 3, value_parser = clap::value_parser!(i64).range(1..))]
+    pub login_slowdown_after: i64,
+
+    /// Consecutive failed sign-ins for one account after which it is locked.
+    #[arg(long, env = "TRUSTSHARE_LOGIN_LOCK_AFTER", default_value_t = 8, value_parser = clap::value_parser!(i64).range(1..))]
+    pub login_lock_after: i64,
+
+    /// Minutes a locked account stays locked (at most a year).
+    #[arg(long, env = "TRUSTSHARE_LOGIN_LOCK_MINUTES", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=525_600))]
+    pub login_lock_minutes: u64,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -152,6 +164,9 @@ pub struct Config {
     pub content_dir: PathBuf,
     pub session_idle: Duration,
     pub session_absolute: Duration,
+    pub login_slowdown_after: i64,
+    pub login_lock_after: i64,
+    pub login_lock_for: Duration,
 }
 
 impl StorageArgs {
@@ -179,6 +194,9 @@ impl Config {
             content_dir: args.content_dir.clone(),
             session_idle: Duration::from_secs(args.session_idle_minutes * 60),
             session_absolute: Duration::from_secs(args.session_absolute_hours * 3600),
+            login_slowdown_after: args.login_slowdown_after,
+            login_lock_after: args.login_lock_after,
+            login_lock_for: Duration::from_secs(args.login_lock_minutes * 60),
         }
     }
 
@@ -187,5 +205,45 @@ impl Config {
         self.public_url
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serve_config(args: &[&str]) -> Result<Config, clap::Error> {
+        let cli = Cli::try_parse_from(["trustshare", "serve"].iter().chain(args))?;
+        match cli.command {
+            Some(Command::Serve(args)) => Ok(Config::from_serve_args(&args)),
+            other => panic!("expected serve, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn lock_out_thresholds_come_from_the_flags() {
+        let config = serve_config(&[
+            "--login-slowdown-after",
+            "2",
+            "--login-lock-after",
+            "4",
+            "--login-lock-minutes",
+            "90",
+        ])
+        .expect("valid flags");
+        assert_eq!(config.login_slowdown_after, 2);
+        assert_eq!(config.login_lock_after, 4);
+        assert_eq!(config.login_lock_for, Duration::from_secs(90 * 60));
+    }
+
+    #[test]
+    fn lock_out_thresholds_must_be_at_least_one() {
+        for flag in [
+            "--login-slowdown-after",
+            "--login-lock-after",
+            "--login-lock-minutes",
+        ] {
+            assert!(serve_config(&[flag, "0"]).is_err(), "{flag} 0 accepted");
+        }
     }
 }

@@ -16,8 +16,8 @@ use crate::error::ServerError;
 pub const FIRST_ADMIN_EMAIL: &str = "admin@trustshare.localhost";
 
 /// On an empty database: imports the demo content, then creates an administrator with a
-/// generated password, printed once.
-pub async fn first_start(db: &Db, content_dir: &Path) -> Result<(), ServerError> {
+/// generated password, printed once and returned (for a host that runs the portal in-process).
+pub async fn first_start(db: &Db, content_dir: &Path) -> Result<Option<String>, ServerError> {
     let no_users = users::count(db).await? == 0;
     if orgs::count(db).await? == 0 {
         if content_dir.is_dir() {
@@ -34,15 +34,16 @@ pub async fn first_start(db: &Db, content_dir: &Path) -> Result<(), ServerError>
             tracing::info!(dir = %content_dir.display(), "first start: no content folder to import");
         }
     }
-    if no_users {
-        let generated = password::generate();
-        create_first_admin(db, &generated).await?;
-        println!(
-            "\nFirst start: created the administrator account.\n  Email:    {FIRST_ADMIN_EMAIL}\n  Password: {generated}\n\
-             This password is shown only once. Sign in at /login and keep it safe.\n"
-        );
+    if !no_users {
+        return Ok(None);
     }
-    Ok(())
+    let generated = password::generate();
+    create_first_admin(db, &generated).await?;
+    println!(
+        "\nFirst start: created the administrator account.\n  Email:    {FIRST_ADMIN_EMAIL}\n  Password: {generated}\n\
+         This password is shown only once. Sign in at /login and keep it safe.\n"
+    );
+    Ok(Some(generated))
 }
 
 async fn create_first_admin(db: &Db, plain: &str) -> Result<(), ServerError> {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::db::Db;
-use app::state::{AppState, RequestScope, Settings};
+use app::state::{AppState, Clock, RequestScope, Settings, SystemClock};
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::Request;
@@ -57,8 +57,66 @@ fn redact(url: &str) -> String {
 
 /// Runs the portal until Ctrl-C or SIGTERM.
 pub async fn serve(config: Config) -> Result<(), ServerError> {
+    let running = spawn(config, Arc::new(SystemClock)).await?;
+    // Scripts (and tests) read this line to find the port.
+    println!(
+        "Trustshare listening on http://{} (public URL {})",
+        running.addr, running.public_url
+    );
+    tracing::info!(addr = %running.addr, "listening");
+    running.run_until(shutdown_signal()).await
+}
+
+/// A portal serving on the current runtime, started by [`spawn`].
+#[derive(Debug)]
+pub struct Running {
+    /// The address it listens on (the real port when the configuration asked for port 0).
+    pub addr: SocketAddr,
+    /// The URL users reach it at, without a trailing slash.
+    pub public_url: String,
+    /// The generated password of the administrator, when this start created the first one.
+    pub admin_password: Option<String>,
+    pub db: Db,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<Result<(), ServerError>>,
+    cleanup: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// Serves until `signal` completes (then finishes the requests under way) or serving fails.
+    pub async fn run_until(
+        mut self,
+        signal: impl std::future::Future<Output = ()>,
+    ) -> Result<(), ServerError> {
+        let result = tokio::select! {
+            result = &mut self.server => joined(result),
+            () = signal => {
+                let _ = self.stop.send(());
+                joined(self.server.await)
+            }
+        };
+        self.cleanup.abort();
+        result
+    }
+
+    /// Stops serving, finishing the requests under way.
+    pub async fn stop(self) -> Result<(), ServerError> {
+        self.run_until(std::future::ready(())).await
+    }
+}
+
+fn joined(
+    result: Result<Result<(), ServerError>, tokio::task::JoinError>,
+) -> Result<(), ServerError> {
+    result.map_err(|e| ServerError::Invalid(format!("the HTTP server task failed: {e}")))?
+}
+
+/// Starts the whole portal on the current runtime: opens and migrates the database, does the
+/// first-start set-up, listens, and serves with the session clean-up running beside it. `serve`
+/// runs exactly this; tests run it in-process with their own settings and clock.
+pub async fn spawn(config: Config, clock: Arc<dyn Clock>) -> Result<Running, ServerError> {
     let db = open_database(&config.data_dir, &config.database_url).await?;
-    setup::first_start(&db, &config.content_dir).await?;
+    let admin_password = setup::first_start(&db, &config.content_dir).await?;
 
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -73,32 +131,47 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
 
     let store = DbSessionStore::new(db.clone());
     let cleanup = tokio::spawn(delete_expired_sessions(store.clone()));
-    let router = build_router(&config, db, addr, store);
+    let router = build_router(&config, db.clone(), addr, store, clock);
 
-    let public = config
+    let public_url = config
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{addr}"));
-    // Scripts (and tests) read this line to find the port.
-    println!("Trustshare listening on http://{addr} (public URL {public})");
-    tracing::info!(%addr, "listening");
-
-    let result = axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|source| ServerError::Io {
-        what: "serve HTTP".into(),
-        source,
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            // A dropped sender stops the server too.
+            let _ = stopped.await;
+        })
+        .await
+        .map_err(|source| ServerError::Io {
+            what: "serve HTTP".into(),
+            source,
+        })
     });
-    cleanup.abort();
-    result
+    Ok(Running {
+        addr,
+        public_url,
+        admin_password,
+        db,
+        stop,
+        server,
+        cleanup,
+    })
 }
 
 /// The whole HTTP surface: Leptos pages and server functions, static files, health check.
-pub fn build_router(config: &Config, db: Db, addr: SocketAddr, store: DbSessionStore) -> Router {
+pub fn build_router(
+    config: &Config,
+    db: Db,
+    addr: SocketAddr,
+    store: DbSessionStore,
+    clock: Arc<dyn Clock>,
+) -> Router {
     let site_root = config.site_root.clone();
     let hydrate = site_root.join("pkg/trustshare.js").exists()
         && site_root.join("pkg/trustshare_bg.wasm").exists();
@@ -121,10 +194,11 @@ pub fn build_router(config: &Config, db: Db, addr: SocketAddr, store: DbSessionS
                 .unwrap_or_else(|| format!("http://{addr}")),
             session_absolute: config.session_absolute,
             hydrate,
-            login_slowdown_after: 3,
-            login_lock_after: 8,
-            login_lock_for: Duration::from_secs(15 * 60),
+            login_slowdown_after: config.login_slowdown_after,
+            login_lock_after: config.login_lock_after,
+            login_lock_for: config.login_lock_for,
         }),
+        clock,
     };
 
     let routes = generate_route_list(App);

@@ -2,6 +2,9 @@
 
 mod common;
 
+use std::time::Duration;
+
+use app::state::{Clock, ManualClock};
 use common::{location, session_cookie, TestServer, PASSWORD};
 
 const READER: &str = "isla.placeholder@fife.nhs.example";
@@ -190,22 +193,40 @@ async fn signing_out_deletes_the_session_record() {
         .contains(&"sign-out".to_owned()));
 }
 
-#[tokio::test]
-async fn repeated_failures_lock_the_account_even_for_the_right_password() {
-    let server = TestServer::start().await;
-    server.set_password(READER, PASSWORD);
-    let client = server.client();
-    for _ in 0..8 {
-        let r = server.sign_in(&client, READER, "guess-guess-guess").await;
+/// Signs in with a wrong password `times` times; each attempt is refused.
+async fn fail_sign_ins(server: &TestServer, client: &reqwest::Client, times: usize) {
+    for _ in 0..times {
+        let r = server.sign_in(client, READER, "guess-guess-guess").await;
         assert!(location(&r).starts_with("/login"));
+        assert!(session_cookie(&r).is_none());
     }
-    let r = server.sign_in(&client, READER, PASSWORD).await;
-    assert!(
-        location(&r).starts_with("/login?"),
-        "locked account refused: {}",
+}
+
+/// Whether the right password is refused, as for a locked account.
+async fn right_password_refused(server: &TestServer) -> bool {
+    let r = server.sign_in(&server.client(), READER, PASSWORD).await;
+    let refused = location(&r).starts_with("/login?");
+    assert_eq!(
+        session_cookie(&r).is_none(),
+        refused,
+        "a session only for an accepted sign-in: {}",
         location(&r)
     );
-    assert!(session_cookie(&r).is_none());
+    refused
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_even_for_the_right_password() {
+    // The slow-down waits on the manual clock, which moves on at once.
+    let clock = ManualClock::starting_now();
+    let server = TestServer::builder().clock(clock.clone()).start().await;
+    server.set_password(READER, PASSWORD);
+    let client = server.client();
+    fail_sign_ins(&server, &client, 8).await;
+    assert!(
+        right_password_refused(&server).await,
+        "locked account refused"
+    );
     let actions = audit_actions(&server, READER).await;
     assert!(
         actions.contains(&"sign-in-locked".to_owned()),
@@ -218,8 +239,62 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password() {
 }
 
 #[tokio::test]
+async fn a_locked_account_opens_again_once_the_lock_time_has_passed() {
+    let clock = ManualClock::starting_now();
+    let server = TestServer::builder().clock(clock.clone()).start().await;
+    server.set_password(READER, PASSWORD);
+    let client = server.client();
+    fail_sign_ins(&server, &client, 8).await;
+    assert!(right_password_refused(&server).await, "locked");
+    clock.advance(Duration::from_secs(14 * 60));
+    assert!(
+        right_password_refused(&server).await,
+        "still locked 14 minutes later"
+    );
+    clock.advance(Duration::from_secs(60 + 30));
+    server.signed_in(READER, PASSWORD).await;
+}
+
+#[tokio::test]
+async fn lock_out_thresholds_and_time_come_from_the_configuration() {
+    let clock = ManualClock::starting_now();
+    let server = TestServer::builder()
+        .slowdown_after(1)
+        .lock_after(3)
+        .lock_for(Duration::from_secs(5 * 60))
+        .clock(clock.clone())
+        .start()
+        .await;
+    server.set_password(READER, PASSWORD);
+    let client = server.client();
+
+    // Two failures do not lock; the second is slowed down by a second.
+    let started = clock.now();
+    fail_sign_ins(&server, &client, 2).await;
+    assert_eq!(clock.now() - started, time::Duration::seconds(1));
+    server.signed_in(READER, PASSWORD).await;
+
+    // The count started again at the sign-in; three failures lock.
+    let started = clock.now();
+    fail_sign_ins(&server, &client, 3).await;
+    assert_eq!(clock.now() - started, time::Duration::seconds(1 + 2));
+    assert!(
+        right_password_refused(&server).await,
+        "locked after 3 failures"
+    );
+    clock.advance(Duration::from_secs(4 * 60));
+    assert!(
+        right_password_refused(&server).await,
+        "locked for 5 minutes"
+    );
+    clock.advance(Duration::from_secs(60 + 30));
+    server.signed_in(READER, PASSWORD).await;
+}
+
+#[tokio::test]
 async fn first_start_creates_an_administrator_whose_password_is_printed_once() {
-    let server = TestServer::start().await;
+    // The password is read from what the real process prints.
+    let server = TestServer::start_binary().await;
     assert_eq!(server.admin_password.len(), 20);
     let client = server
         .signed_in("admin@trustshare.localhost", &server.admin_password)
@@ -363,9 +438,9 @@ async fn user_add_explains_bad_input() {
 /// Rewrites the stored session as the clock would after waiting: sign-in time moved back by
 /// `signed_in_ago` seconds, and the idle expiry in the past when `idle_expired`.
 async fn age_session(server: &TestServer, signed_in_ago: Option<i64>, idle_expired: bool) {
-    let db = server.db().await;
+    let db = server.tamper().await;
     let (id, data): (String, String) = sqlx::query_as("SELECT id, data FROM sessions")
-        .fetch_one(db.pool())
+        .fetch_one(&db)
         .await
         .expect("one session");
     let mut value: serde_json::Value = serde_json::from_str(&data).unwrap();
@@ -382,7 +457,7 @@ async fn age_session(server: &TestServer, signed_in_ago: Option<i64>, idle_expir
         .bind(value.to_string())
         .bind(expires_at)
         .bind(id)
-        .execute(db.pool())
+        .execute(&db)
         .await
         .unwrap();
 }
@@ -417,4 +492,34 @@ async fn an_idle_session_expires() {
         !page.contains("Isla Placeholder"),
         "a session past its idle expiry is not honoured"
     );
+}
+
+#[tokio::test]
+async fn a_session_ends_when_the_configured_lifetime_has_passed_on_the_clock() {
+    let clock = ManualClock::starting_now();
+    let server = TestServer::builder()
+        .session_absolute(Duration::from_secs(2 * 3600))
+        .clock(clock.clone())
+        .start()
+        .await;
+    server.set_password(READER, PASSWORD);
+    let signed_in_at = clock.now();
+    let client = server.signed_in(READER, PASSWORD).await;
+    clock.advance(Duration::from_secs(2 * 3600 - 60));
+    let (_, page) = server.get(&client, "/").await;
+    assert!(
+        page.contains("Isla Placeholder"),
+        "a minute before the configured two hours the session still lives"
+    );
+    clock.advance(Duration::from_secs(2 * 60));
+    let (_, page) = server.get(&client, "/").await;
+    assert!(
+        !page.contains("Isla Placeholder"),
+        "past the configured two hours it has ended"
+    );
+    assert!(page.contains("Sign in"));
+    // Ended, not merely hidden: with the clock turned back it does not come back.
+    clock.set(signed_in_at);
+    let (_, page) = server.get(&client, "/").await;
+    assert!(!page.contains("Isla Placeholder"));
 }

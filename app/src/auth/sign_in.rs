@@ -163,7 +163,7 @@ pub async fn attempt(
 
     if failures > settings.login_slowdown_after {
         let extra = (failures - settings.login_slowdown_after).min(5) as u64;
-        tokio::time::sleep(Duration::from_secs(extra)).await;
+        state.clock.sleep(Duration::from_secs(extra)).await;
     }
     Ok(Outcome::Refused)
 }

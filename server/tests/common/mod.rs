@@ -1,4 +1,7 @@
-//! Starts the real `trustshare` binary on a random port with a fresh database, and talks HTTP.
+//! Builds the whole application in-process on a random port with a fresh database, settings and a
+//! clock the test controls, and talks HTTP. `command()` still runs the real `trustshare` binary
+//! against the same database, and `start_binary()` starts the binary itself, for tests of what the
+//! process prints.
 //!
 //! SQLite by default; with `TRUSTSHARE_TEST_POSTGRES` set to a server URL such as
 //! `postgres://postgres@127.0.0.1:5432`, each server gets a fresh PostgreSQL database that is
@@ -10,9 +13,13 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::db::Db;
+use app::state::{Clock, SystemClock};
+use clap::Parser;
+use server::config::{Cli, Config};
 
 pub const PASSWORD: &str = "correct-horse-battery-staple";
 
@@ -142,16 +149,198 @@ pub struct TestServer {
     pub data_dir: TempDir,
     pub content_dir: PathBuf,
     pub database: TestDatabase,
-    child: Child,
+    running: Running,
+}
+
+/// Where the server runs.
+enum Running {
+    /// On a thread of its own with its own runtime, so a test may block (running a command,
+    /// say) while the server keeps answering.
+    InProcess {
+        stop: Option<tokio::sync::oneshot::Sender<()>>,
+        thread: Option<std::thread::JoinHandle<()>>,
+    },
+    Binary(Child),
+}
+
+/// Settings and clock for an in-process server; unset settings take the command line's defaults.
+pub struct TestServerBuilder {
+    content_dir: PathBuf,
+    clock: Arc<dyn Clock>,
+    adjust: Vec<ConfigChange>,
+}
+
+/// A change a test makes to the configuration `serve` would read.
+type ConfigChange = Box<dyn FnOnce(&mut Config) + Send>;
+
+impl TestServerBuilder {
+    /// The folder imported on the first start (default: the repository's demo content).
+    pub fn content_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.content_dir = dir.into();
+        self
+    }
+
+    /// The clock the application reads (default: the system clock). Pass a clone of a
+    /// [`ManualClock`] and move the original.
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Failed sign-ins after which each attempt is slowed down (`--login-slowdown-after`).
+    pub fn slowdown_after(self, failures: i64) -> Self {
+        self.configure(move |c| c.login_slowdown_after = failures)
+    }
+
+    /// Failed sign-ins after which the account is locked (`--login-lock-after`).
+    pub fn lock_after(self, failures: i64) -> Self {
+        self.configure(move |c| c.login_lock_after = failures)
+    }
+
+    /// How long a lock lasts (`--login-lock-minutes`).
+    pub fn lock_for(self, lock: Duration) -> Self {
+        self.configure(move |c| c.login_lock_for = lock)
+    }
+
+    /// A session's lifetime after sign-in (`--session-absolute-hours`).
+    pub fn session_absolute(self, lifetime: Duration) -> Self {
+        self.configure(move |c| c.session_absolute = lifetime)
+    }
+
+    /// A session's lifetime without activity (`--session-idle-minutes`).
+    pub fn session_idle(self, idle: Duration) -> Self {
+        self.configure(move |c| c.session_idle = idle)
+    }
+
+    /// Any other change to the configuration.
+    pub fn configure(mut self, change: impl FnOnce(&mut Config) + Send + 'static) -> Self {
+        self.adjust.push(Box::new(change));
+        self
+    }
+
+    /// Builds the application in-process and serves it on 127.0.0.1 and a free port.
+    pub async fn start(self) -> TestServer {
+        init_logging();
+        let data_dir = TempDir::new("data");
+        let database = TestDatabase::create(&data_dir.0);
+        let mut config = serve_config(&data_dir.0, &database.url, &self.content_dir);
+        for change in self.adjust {
+            change(&mut config);
+        }
+        let clock = self.clock;
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("test-server".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .thread_name("test-server-worker")
+                    .enable_all()
+                    .build()
+                    .expect("server runtime");
+                runtime.block_on(async move {
+                    let running = match server::startup::spawn(config, clock).await {
+                        Ok(running) => running,
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(e.to_string()));
+                            return;
+                        }
+                    };
+                    let db = running.db.clone();
+                    let _ = ready_tx.send(Ok((running.addr, running.admin_password.clone())));
+                    if let Err(e) = running
+                        .run_until(async {
+                            let _ = stop_rx.await;
+                        })
+                        .await
+                    {
+                        eprintln!("test server stopped with an error: {e}");
+                    }
+                    db.pool().close().await;
+                });
+                runtime.shutdown_timeout(Duration::from_secs(5));
+            })
+            .expect("start the server thread");
+        let (addr, admin_password) =
+            match tokio::time::timeout(Duration::from_secs(120), ready_rx).await {
+                Ok(Ok(Ok(started))) => started,
+                Ok(Ok(Err(e))) => panic!("the server did not start: {e}"),
+                Ok(Err(_)) => panic!("the server thread ended before the server started"),
+                Err(_) => panic!("the server did not start within two minutes"),
+            };
+        TestServer {
+            base: format!("http://{addr}"),
+            admin_password: admin_password.unwrap_or_default(),
+            data_dir,
+            content_dir: self.content_dir,
+            database,
+            running: Running::InProcess {
+                stop: Some(stop_tx),
+                thread: Some(thread),
+            },
+        }
+    }
+}
+
+/// Warnings (or what `RUST_LOG` asks for) from in-process servers, shown with a failing test's output.
+fn init_logging() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_test_writer()
+            .try_init();
+    });
+}
+
+/// The configuration `trustshare serve` would read from these flags (and the environment, as
+/// the binary would).
+fn serve_config(data_dir: &Path, database_url: &str, content_dir: &Path) -> Config {
+    let site_root = repo_root().join("target/site");
+    let mut args: Vec<std::ffi::OsString> = ["trustshare", "serve", "--listen", "127.0.0.1:0"]
+        .map(Into::into)
+        .into();
+    for (flag, value) in [
+        ("--data-dir", data_dir.as_os_str()),
+        ("--database-url", database_url.as_ref()),
+        ("--content-dir", content_dir.as_os_str()),
+        ("--site-root", site_root.as_os_str()),
+    ] {
+        args.push(flag.into());
+        args.push(value.to_owned());
+    }
+    let cli = Cli::try_parse_from(args).expect("serve flags");
+    match cli.command {
+        Some(server::config::Command::Serve(args)) => Config::from_serve_args(&args),
+        _ => unreachable!("parsed as serve"),
+    }
 }
 
 impl TestServer {
     /// A server whose first start imports the repository's demo content.
     pub async fn start() -> Self {
-        Self::start_with_content(repo_root().join("content")).await
+        Self::builder().start().await
     }
 
     pub async fn start_with_content(content_dir: PathBuf) -> Self {
+        Self::builder().content_dir(content_dir).start().await
+    }
+
+    /// An in-process server with settings and clock chosen by the test.
+    pub fn builder() -> TestServerBuilder {
+        TestServerBuilder {
+            content_dir: repo_root().join("content"),
+            clock: Arc::new(SystemClock),
+            adjust: Vec::new(),
+        }
+    }
+
+    /// The real `trustshare serve` process with the demo content, for tests of what it prints.
+    pub async fn start_binary() -> Self {
+        let content_dir = repo_root().join("content");
         let data_dir = TempDir::new("data");
         let database = TestDatabase::create(&data_dir.0);
         let mut child = Command::new(bin())
@@ -196,7 +385,7 @@ impl TestServer {
             data_dir,
             content_dir,
             database,
-            child,
+            running: Running::Binary(child),
         }
     }
 
@@ -249,6 +438,15 @@ impl TestServer {
             .expect("open test database")
     }
 
+    /// A writable connection straight to the database, past the recorder, for tests that age or
+    /// damage stored data the way time or a fault would. The portal's own `Db` refuses that.
+    pub async fn tamper(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        sqlx::AnyPool::connect(&self.database.url)
+            .await
+            .expect("open test database for writing")
+    }
+
     /// A browser-like client: cookie jar, no automatic redirects, asks for HTML.
     pub fn client(&self) -> reqwest::Client {
         client()
@@ -293,8 +491,30 @@ impl TestServer {
 
 impl Drop for TestServer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        match &mut self.running {
+            Running::InProcess { stop, thread } => {
+                if let Some(stop) = stop.take() {
+                    let _ = stop.send(());
+                }
+                // Requests under way finish first; a server that hangs is left behind rather
+                // than hanging the test.
+                if let Some(thread) = thread.take() {
+                    let deadline = Instant::now() + Duration::from_secs(15);
+                    while !thread.is_finished() && Instant::now() < deadline {
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                    if thread.is_finished() {
+                        let _ = thread.join();
+                    } else {
+                        eprintln!("test server still running 15 s after it was asked to stop");
+                    }
+                }
+            }
+            Running::Binary(child) => {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
     }
 }
 
