@@ -105,3 +105,29 @@ pub fn with_status<T>(result: AppResult<T>) -> AppResult<T> {
 
 /// Result of a server function.
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_unique_constraint_violation_is_a_conflict_not_a_server_error() {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect("sqlite::memory:").await.unwrap();
+        sqlx::query("CREATE TABLE t (slug TEXT UNIQUE)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO t VALUES ('a')")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let err = sqlx::query("INSERT INTO t VALUES ('a')")
+            .execute(&pool)
+            .await
+            .unwrap_err();
+        let app = AppError::from(err);
+        assert!(matches!(app, AppError::Conflict(_)), "{app:?}");
+        assert_eq!(app.status(), 409);
+    }
+}

@@ -131,7 +131,7 @@ pub trait DocumentKind: Send + Sync + 'static {
     fn form_from(&self, fields: &serde_json::Value) -> Result<FormPart, String>;
     fn read_form(&self, form: &FormPart, errors: &mut Vec<FormError>) -> serde_json::Value;
     /// Fields from the kind's part of a front matter; `Err` names the field and the problem.
-    fn from_front_matter(&self, part: FormPart) -> Result<serde_json::Value, Problem>;
+    fn read_front_matter(&self, part: FormPart) -> Result<serde_json::Value, Problem>;
     /// The fields as front matter.
     fn front_matter(&self, fields: &serde_json::Value) -> Result<FormPart, String>;
     fn check(&self, fields: &serde_json::Value) -> Vec<Problem>;
@@ -199,7 +199,7 @@ impl<K: Kind> DocumentKind for Registered<K> {
         value(&K::read_form(&form, errors))
     }
 
-    fn from_front_matter(&self, part: FormPart) -> Result<serde_json::Value, Problem> {
+    fn read_front_matter(&self, part: FormPart) -> Result<serde_json::Value, Problem> {
         let fields: K::Fields =
             typed(&serde_json::Value::Object(part.clone())).map_err(|message| {
                 let field = message

@@ -842,3 +842,148 @@ async fn archiving_takes_a_document_away_from_readers_and_changing_visibility_is
         .await
         .contains(&"visibility-changed".to_owned()));
 }
+
+#[tokio::test]
+async fn unreadable_stored_fields_are_an_error_page_and_are_never_overwritten() {
+    let server = start().await;
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    let path = "/plans/nhs-fife-sso-rollout";
+    let (_, page) = server.get(&editor, &format!("{path}/edit")).await;
+    let base = input_value(&page, "form[base_revision]").expect("editor opens");
+
+    // A milestone date that no longer parses, as a bad manual fix or an old bug would leave it.
+    let damaged = r#"{"initiative":"SSO","product":"OneSign","phases":[{"name":"Pilot","milestones":[{"name":"Go-live","baseline":"2026-02-30","forecast":"2026-03-01"}]}]}"#;
+    let raw = server.tamper().await;
+    sqlx::query("UPDATE document_revisions SET fields = $1 WHERE id = $2")
+        .bind(damaged)
+        .bind(base.parse::<i64>().unwrap())
+        .execute(&raw)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE documents SET fields = $1 WHERE slug = 'nhs-fife-sso-rollout'")
+        .bind(damaged)
+        .execute(&raw)
+        .await
+        .unwrap();
+
+    let (status, page) = server.get(&editor, &format!("{path}/edit")).await;
+    assert_eq!(status, 500, "no editor over unreadable fields");
+    assert!(page.contains("stored data cannot be read"), "{page}");
+    assert!(!page.contains("form[initiative]"), "no empty form to save");
+    let (status, _) = server.get(&editor, path).await;
+    assert_eq!(status, 500);
+
+    // A save sent anyway (an old tab) is refused before anything is written.
+    let (_, location) = post_form(
+        &server,
+        &editor,
+        "/api/documents/save",
+        &[
+            ("form[kind]", "plan"),
+            ("form[slug]", "nhs-fife-sso-rollout"),
+            ("form[base_revision]", &base),
+            ("form[title]", "Overwritten"),
+            ("form[summary]", "S"),
+            ("form[body]", "B"),
+            ("form[visibility]", "public"),
+            ("form[owner]", EDITOR),
+            ("form[review_by]", "2027-06-30"),
+            ("form[intent]", "save"),
+        ],
+    )
+    .await;
+    assert!(!location.ends_with(path), "not saved: {location}");
+    let stored: String = sqlx::query_scalar("SELECT fields FROM document_revisions WHERE id = $1")
+        .bind(base.parse::<i64>().unwrap())
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+    assert_eq!(stored, damaged, "the stored fields are untouched");
+}
+
+#[tokio::test]
+async fn an_unknown_stored_workflow_step_is_an_error_not_a_guess() {
+    let server = start().await;
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    create_guide(&server, &editor, "Step guide", "Body.").await;
+    sqlx::query("UPDATE workflow_steps SET step = 'teleported'")
+        .execute(&server.tamper().await)
+        .await
+        .unwrap();
+    let (status, page) = server.get(&editor, "/guides/step-guide/history").await;
+    assert_eq!(status, 500, "{page}");
+    assert!(!page.contains("teleported"));
+}
+
+#[tokio::test]
+async fn every_write_leaves_one_change_log_row_per_entity_with_its_organisation() {
+    let server = start().await;
+    let db = server.db().await;
+    let rows = |sql: &'static str| {
+        let db = db.clone();
+        async move {
+            sqlx::query_as::<_, (String, Option<i64>)>(sql)
+                .fetch_all(db.pool())
+                .await
+                .unwrap()
+        }
+    };
+    // The first start imported organisations, users and documents: each is in the change log.
+    let entities = rows("SELECT DISTINCT entity, NULL FROM change_log ORDER BY entity").await;
+    let names: Vec<&str> = entities.iter().map(|(e, _)| e.as_str()).collect();
+    assert_eq!(names, ["document", "organisation", "user"]);
+    let orphans = rows("SELECT entity, org_id FROM change_log WHERE org_id IS NULL").await;
+    assert!(
+        orphans.is_empty(),
+        "every change names its organisation: {orphans:?}"
+    );
+
+    // Saving and sending for review in one post is one change of one document.
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM change_log")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    let mut form = guide_form("Logged guide", "Body.", "public");
+    form.retain(|(k, _)| *k != "form[intent]");
+    form.push(("form[intent]", "submit"));
+    post_form(&server, &editor, "/api/documents/save", &form).await;
+    let after: Vec<(String, i64, Option<i64>)> =
+        sqlx::query_as("SELECT c.entity, c.entity_id, c.org_id FROM change_log c WHERE c.id > $1")
+            .bind(before)
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    let fife: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE slug = 'nhs-fife'")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert_eq!((after[0].0.as_str(), after[0].2), ("document", Some(fife)));
+    let audited = audit_actions(&server, "/guides/logged-guide").await;
+    assert_eq!(audited, ["document-created", "document-submitted"]);
+}
+
+#[tokio::test]
+async fn two_editors_taking_one_address_at_once_get_a_field_error_never_a_server_error() {
+    let server = start().await;
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    let publisher = server.signed_in(PUBLISHER, PASSWORD).await;
+    let form = guide_form("Same address", "Body.", "public");
+    let (a, b) = tokio::join!(
+        post_form(&server, &editor, "/api/documents/save", &form),
+        post_form(&server, &publisher, "/api/documents/save", &form),
+    );
+    assert_eq!((a.0, b.0), (302, 302), "no server error");
+    let mut locations = [a.1, b.1];
+    locations.sort();
+    assert_eq!(locations, ["/guides/new", "/guides/same-address"]);
+    // Whoever lost sees the form again with the reason beside the web address.
+    let message = "There is already a guide at /guides/same-address";
+    let (_, first) = server.get(&editor, "/guides/new").await;
+    let (_, second) = server.get(&publisher, "/guides/new").await;
+    assert!(
+        first.contains(message) != second.contains(message),
+        "exactly one author is told why"
+    );
+}

@@ -59,7 +59,7 @@ pub async fn import(
             Err(m) => return fail(Problem::new("updated", m)),
         },
     };
-    let fields = match kind.spec().from_front_matter(meta.fields.clone()) {
+    let fields = match kind.spec().read_front_matter(meta.fields.clone()) {
         Ok(f) => f,
         Err(problem) => return fail(problem),
     };

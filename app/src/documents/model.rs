@@ -185,19 +185,15 @@ pub struct DiffView {
 
 crate::coded_enum! {
     /// Which button of the editor was pressed.
+    #[derive(Default)]
     pub enum Intent ("intent") {
         /// Save a draft revision.
+        #[default]
         Save = "save", "Save draft";
         /// Save and send for review.
         Submit = "submit", "Save and send for review";
         /// Show the text as it will be published, saving nothing.
         Preview = "preview", "Preview";
-    }
-}
-
-impl Default for Intent {
-    fn default() -> Self {
-        Intent::Save
     }
 }
 

@@ -11,17 +11,13 @@ pub mod sections;
 
 crate::coded_enum! {
     /// Where in a programme a lesson was learned.
+    #[derive(Default)]
     pub enum LessonPhase ("phase") {
         Procurement = "procurement", "Procurement";
         Pilot = "pilot", "Pilot";
+        #[default]
         Rollout = "rollout", "Rollout";
         BusinessAsUsual = "business-as-usual", "Business as usual";
-    }
-}
-
-impl Default for LessonPhase {
-    fn default() -> Self {
-        LessonPhase::Rollout
     }
 }
 

@@ -191,13 +191,13 @@ fn OrgView(org: OrgPage) -> impl IntoView {
                     <SummaryRow key="Type">{kind.label()}</SummaryRow>
                     <SummaryRow key="Nation">{nation.label()}</SummaryRow>
                     <SummaryRow key="Code">{code}</SummaryRow>
-                    {parent.map(|p| view! { <SummaryRow key="Part of"><a href=format!("/orgs/{}", p.slug)>{p.name}</a></SummaryRow> })}
+                    {parent.map(|p| view! { <SummaryRow key="Part of"><a href=p.href()>{p.name.clone()}</a></SummaryRow> })}
                 </dl>
                 <div class="ts-prose" inner_html=description_html></div>
                 {(!children.is_empty()).then(|| view! {
                     <h2>"Member organisations"</h2>
                     <ul class="nhsuk-list nhsuk-list--bullet">
-                        {children.into_iter().map(|c| view! { <li><a href=format!("/orgs/{}", c.slug)>{c.name}</a></li> }).collect_view()}
+                        {children.into_iter().map(|c| view! { <li><a href=c.href()>{c.name.clone()}</a></li> }).collect_view()}
                     </ul>
                 })}
                 {DocKind::all().map(|kind| {

@@ -7,18 +7,14 @@ use crate::dates::Date;
 
 crate::coded_enum! {
     /// Progress of a milestone.
+    #[derive(Default)]
     pub enum MilestoneStatus ("milestone status") {
+        #[default]
         Planned = "planned", "Planned";
         OnTrack = "on-track", "On track";
         AtRisk = "at-risk", "At risk";
         Done = "done", "Done";
         Slipped = "slipped", "Slipped";
-    }
-}
-
-impl Default for MilestoneStatus {
-    fn default() -> Self {
-        MilestoneStatus::Planned
     }
 }
 
@@ -37,16 +33,12 @@ impl MilestoneStatus {
 
 crate::coded_enum! {
     /// Low, medium or high: a risk's likelihood or impact.
+    #[derive(Default)]
     pub enum Level ("level") {
         Low = "low", "Low";
+        #[default]
         Medium = "medium", "Medium";
         High = "high", "High";
-    }
-}
-
-impl Default for Level {
-    fn default() -> Self {
-        Level::Medium
     }
 }
 

@@ -17,7 +17,7 @@ pub mod limits;
 /// Every non-Leptos GET route, as registered; the permissions test checks it covers them all.
 pub fn routes() -> Vec<String> {
     let mut routes = vec!["/healthz".to_owned()];
-    routes.extend(DocKind::all().map(|kind| export_route(kind)));
+    routes.extend(DocKind::all().map(export_route));
     routes.extend([
         "/api/v1/{kind}".to_owned(),
         "/api/v1/{kind}/{slug}".to_owned(),

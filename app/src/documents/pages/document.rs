@@ -139,7 +139,7 @@ fn About(doc: DocView) -> impl IntoView {
     view! {
         <h2 class="nhsuk-heading-s">{format!("About this {}", kind.label())}</h2>
         <dl class="nhsuk-summary-list ts-summary-compact">
-            <SummaryRow key="Organisation"><a href=format!("/orgs/{}", doc.org.slug)>{doc.org.name.clone()}</a></SummaryRow>
+            <SummaryRow key="Organisation"><a href=doc.org.href()>{doc.org.name.clone()}</a></SummaryRow>
             {doc.owner.clone().map(|o| view! { <SummaryRow key="Owner">{o}</SummaryRow> })}
             {(!doc.topic.is_empty()).then(|| view! { <SummaryRow key="Topic">{doc.topic.clone()}</SummaryRow> })}
             <SummaryRow key="Status"><strong class=doc.status.tag_class()>{doc.status.label()}</strong></SummaryRow>

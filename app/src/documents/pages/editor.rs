@@ -40,7 +40,7 @@ fn EditorForm(data: EditorData) -> impl IntoView {
     } = data;
     let e = Errors(errors.clone());
     let cancel = match &slug {
-        Some(s) => format!("/{}/{s}", kind.path()),
+        Some(s) => kind.href(s),
         None => kind.list_path().to_owned(),
     };
     let mut crumbs = vec![

@@ -30,7 +30,7 @@ fn HistoryTable(history: HistoryView) -> impl IntoView {
         steps: events,
         can_restore,
     } = history;
-    let href = format!("/{}/{slug}", kind.path());
+    let href = kind.href(&slug);
     let newest = revisions.first().map(|r| r.number).unwrap_or(1);
     let previous = revisions.get(1).map(|r| r.number).unwrap_or(newest);
     let numbers: Vec<i64> = revisions.iter().map(|r| r.number).collect();
@@ -157,7 +157,7 @@ fn DiffTable(diff: DiffView) -> impl IntoView {
         fields,
         ..
     } = diff;
-    let href = format!("/{}/{slug}", kind.path());
+    let href = kind.href(&slug);
     view! {
         <Title text=format!("Changes: {title}")/>
         <Breadcrumbs crumbs=vec![

@@ -136,7 +136,7 @@ fn ListView(kind: DocKind, list: DocList, query: DocQuery) -> impl IntoView {
                                 </h3>
                                 <p class="nhsuk-u-margin-bottom-2">{d.summary.clone()}</p>
                                 <p class="ts-meta nhsuk-body-s nhsuk-u-margin-bottom-2">
-                                    <a href=format!("/orgs/{}", d.org.slug)>{d.org.name.clone()}</a>
+                                    <a href=d.org.href()>{d.org.name.clone()}</a>
                                     " · Updated "<time datetime=d.updated.to_string()>{d.updated.to_string()}</time>
                                     {(!d.topic.is_empty()).then(|| format!(" · {}", d.topic))}
                                 </p>
