@@ -289,111 +289,36 @@ pub async fn save(
     };
     let author = Author::of(&user);
     let comment = form.comment.trim().to_owned();
-    let mut rec = db.record(actor).await?;
     let target = kind.href(&checked.slug);
-    let doc = match &existing {
+    let mut rec = db.record(actor).await?;
+    let written = match &existing {
         Some(row) => {
-            // Re-read inside the write transaction: nobody can slip a revision in between.
-            let current = store::find(&mut **rec.tx(), kind, &row.slug)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let head = revisions::expect(&mut **rec.tx(), current.head()?).await?;
-            if head.id != form.base_revision {
-                rec.rollback().await?;
-                let fields = super::diff::compare(kind, &head.text(kind)?, &checked.text)?;
-                let conflict = Conflict {
-                    their_revision: head.number,
-                    their_author: head.author.clone(),
-                    fields,
-                };
-                // Keep the author's text; the next save deliberately replaces the newer revision.
-                form.base_revision = head.id;
-                return back_to_editor(session, form, EditorKept::Conflict(conflict), "").await;
-            }
-            let (revision_id, number) =
-                save_draft(&mut rec, &current, &checked.text, &author, &comment).await?;
-            record_step(
-                &mut rec,
-                StepTarget::from(&current),
-                Step {
-                    step: WorkflowStep::Saved,
-                    revision_id: Some(revision_id),
-                    author: &author,
-                    comment: &comment,
-                    detail: &format!("revision {number}"),
-                },
-            )
-            .await?;
-            if head.visibility != checked.text.visibility {
-                let detail = format!(
-                    "{} → {} (revision {number})",
-                    head.visibility, checked.text.visibility
-                );
-                rec.record(Event {
-                    action: db::Action::VisibilityChanged,
-                    target: &target,
-                    detail: &detail,
-                    change: Some(Change::upsert(
-                        Entity::Document,
-                        current.id,
-                        Some(current.org_id),
-                    )),
-                })
-                .await?;
-            }
-            current
+            let edit = Edit {
+                slug: &row.slug,
+                base_revision: form.base_revision,
+            };
+            save_revision(&mut rec, kind, edit, &checked.text, &author, &comment).await?
         }
-        None => {
-            let taken = store::slug_taken(&mut rec, kind, &checked.slug).await?;
-            let inserted = if taken {
-                None
-            } else {
-                match store::insert_document(
-                    &mut rec,
-                    kind,
-                    &checked.slug,
-                    checked.org_id,
-                    &checked.text,
-                    DocStatus::Draft,
-                    &db::now(),
-                )
-                .await
-                {
-                    Ok(id) => Some(id),
-                    // Another editor took the address between our check and our insert.
-                    Err(e) if db::is_unique_violation(&e) => None,
-                    Err(e) => return Err(e.into()),
-                }
-            };
-            let Some(id) = inserted else {
-                rec.rollback().await?;
-                let errors = vec![FormError::new(
-                    "new_slug",
-                    format!(
-                        "There is already a {} at {target}; choose another web address",
-                        kind.label()
-                    ),
-                )];
-                return back_to_editor(session, form, EditorKept::Errors(errors), "").await;
-            };
-            let (revision_id, _) =
-                revisions::append(&mut rec, id, &checked.text, &author, &comment).await?;
-            let row = store::find(&mut **rec.tx(), kind, &checked.slug)
-                .await?
-                .ok_or(AppError::Internal)?;
-            record_step(
-                &mut rec,
-                StepTarget::from(&row),
-                Step {
-                    step: WorkflowStep::Created,
-                    revision_id: Some(revision_id),
-                    author: &author,
-                    comment: &comment,
-                    detail: "",
-                },
-            )
-            .await?;
-            row
+        None => create(&mut rec, kind, &checked, &author, &comment).await?,
+    };
+    let doc = match written {
+        Written::Saved(doc) => doc,
+        Written::Conflict { conflict, head_id } => {
+            rec.rollback().await?;
+            // Keep the author's text; the next save deliberately replaces the newer revision.
+            form.base_revision = head_id;
+            return back_to_editor(session, form, EditorKept::Conflict(conflict), "").await;
+        }
+        Written::SlugTaken => {
+            rec.rollback().await?;
+            let errors = vec![FormError::new(
+                "new_slug",
+                format!(
+                    "There is already a {} at {target}; choose another web address",
+                    kind.label()
+                ),
+            )];
+            return back_to_editor(session, form, EditorKept::Errors(errors), "").await;
         }
     };
     let submit = form.intent == Intent::Submit;
@@ -420,6 +345,129 @@ pub async fn save(
     };
     flash::set_notice(session, true, message).await?;
     Ok(target)
+}
+
+/// What a save wrote, or why it wrote nothing.
+enum Written {
+    Saved(DocRow),
+    /// Someone saved a newer revision since the author opened the editor.
+    Conflict {
+        conflict: Conflict,
+        head_id: i64,
+    },
+    /// Another document took the address first.
+    SlugTaken,
+}
+
+/// The document an edit saves over, and the revision the author started from.
+struct Edit<'a> {
+    slug: &'a str,
+    base_revision: i64,
+}
+
+/// Saves a new revision of an existing document, unless a newer one was saved meanwhile.
+async fn save_revision(
+    rec: &mut db::Recorder,
+    kind: DocKind,
+    edit: Edit<'_>,
+    text: &RevisionText,
+    author: &Author,
+    comment: &str,
+) -> AppResult<Written> {
+    // Re-read inside the write transaction: nobody can slip a revision in between.
+    let current = store::find(&mut **rec.tx(), kind, edit.slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let head = revisions::expect(&mut **rec.tx(), current.head()?).await?;
+    if head.id != edit.base_revision {
+        let conflict = Conflict {
+            their_revision: head.number,
+            their_author: head.author.clone(),
+            fields: super::diff::compare(kind, &head.text(kind)?, text)?,
+        };
+        return Ok(Written::Conflict {
+            conflict,
+            head_id: head.id,
+        });
+    }
+    let (revision_id, number) = save_draft(rec, &current, text, author, comment).await?;
+    record_step(
+        rec,
+        StepTarget::from(&current),
+        Step {
+            step: WorkflowStep::Saved,
+            revision_id: Some(revision_id),
+            author,
+            comment,
+            detail: &format!("revision {number}"),
+        },
+    )
+    .await?;
+    if head.visibility != text.visibility {
+        let detail = format!(
+            "{} → {} (revision {number})",
+            head.visibility, text.visibility
+        );
+        rec.record(Event {
+            action: db::Action::VisibilityChanged,
+            target: &current.href(),
+            detail: &detail,
+            change: Some(Change::upsert(
+                Entity::Document,
+                current.id,
+                Some(current.org_id),
+            )),
+        })
+        .await?;
+    }
+    Ok(Written::Saved(current))
+}
+
+/// Creates a document with its first revision, unless its address is taken.
+async fn create(
+    rec: &mut db::Recorder,
+    kind: DocKind,
+    checked: &Checked,
+    author: &Author,
+    comment: &str,
+) -> AppResult<Written> {
+    if store::slug_taken(rec, kind, &checked.slug).await? {
+        return Ok(Written::SlugTaken);
+    }
+    let at = rec.at().to_owned();
+    let inserted = store::insert_document(
+        rec,
+        kind,
+        &checked.slug,
+        checked.org_id,
+        &checked.text,
+        DocStatus::Draft,
+        &at,
+    )
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        // Another editor took the address between our check and our insert.
+        Err(e) if db::is_unique_violation(&e) => return Ok(Written::SlugTaken),
+        Err(e) => return Err(e.into()),
+    };
+    let (revision_id, _) = revisions::append(rec, id, &checked.text, author, comment).await?;
+    let row = store::find(&mut **rec.tx(), kind, &checked.slug)
+        .await?
+        .ok_or(AppError::Internal)?;
+    record_step(
+        rec,
+        StepTarget::from(&row),
+        Step {
+            step: WorkflowStep::Created,
+            revision_id: Some(revision_id),
+            author,
+            comment,
+            detail: "",
+        },
+    )
+    .await?;
+    Ok(Written::Saved(row))
 }
 
 /// Saves `text` as the newest revision, a draft. A document never approved shows its newest
