@@ -10,5 +10,6 @@ pub mod routes;
 pub mod security;
 pub mod session_store;
 pub mod setup;
+pub mod start_lock;
 pub mod startup;
 pub mod telemetry;

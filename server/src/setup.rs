@@ -17,6 +17,8 @@ pub const FIRST_ADMIN_EMAIL: &str = "admin@trustshare.localhost";
 
 /// On an empty database: imports the demo content, then creates an administrator with a
 /// generated password, printed once and returned (for a host that runs the portal in-process).
+/// Runs under the start-up lock ([`crate::startup::open_and_set_up`]), so that of several
+/// instances starting together on one database exactly one does it.
 pub async fn first_start(db: &Db, content_dir: &Path) -> Result<Option<String>, ServerError> {
     let no_users = users::count(db).await? == 0;
     if orgs::count(db).await? == 0 {

@@ -26,15 +26,45 @@ use crate::error::ServerError;
 use crate::security::{self, AllowedOrigin};
 use crate::session_store::DbSessionStore;
 use crate::setup;
+use crate::start_lock::StartLock;
 
-/// Opens the database and applies migrations, creating the data folder for SQLite.
+/// Opens the database and applies migrations, creating the data folder for SQLite. Migrations
+/// run under the start-up lock, so a command started beside a starting server waits for it.
 pub async fn open_database(data_dir: &std::path::Path, url: &str) -> Result<Db, ServerError> {
+    let lock = lock_database(data_dir, url).await?;
+    let db = connect_and_migrate(url).await;
+    lock.release().await;
+    db
+}
+
+/// Opens and migrates the database and does the first-start set-up, all under the start-up
+/// lock: of several instances starting together on one empty database, exactly one imports
+/// the content and creates the administrator, and the others find it done. Returns the
+/// administrator's password when this start created the account.
+pub async fn open_and_set_up(config: &Config) -> Result<(Db, Option<String>), ServerError> {
+    let lock = lock_database(&config.data_dir, &config.database_url).await?;
+    let result = async {
+        let db = connect_and_migrate(&config.database_url).await?;
+        let admin_password = setup::first_start(&db, &config.content_dir).await?;
+        Ok((db, admin_password))
+    }
+    .await;
+    lock.release().await;
+    result
+}
+
+/// Creates the data folder (for SQLite) and takes the start-up lock.
+async fn lock_database(data_dir: &std::path::Path, url: &str) -> Result<StartLock, ServerError> {
     if url.starts_with("sqlite:") {
         std::fs::create_dir_all(data_dir).map_err(|source| ServerError::Io {
             what: format!("create the data folder {}", data_dir.display()),
             source,
         })?;
     }
+    StartLock::acquire(url).await
+}
+
+async fn connect_and_migrate(url: &str) -> Result<Db, ServerError> {
     let db = Db::connect(url)
         .await
         .map_err(|e| ServerError::Database(format!("cannot open {}: {e}", redact(url))))?;
@@ -115,8 +145,7 @@ fn joined(
 /// first-start set-up, listens, and serves with the session clean-up running beside it. `serve`
 /// runs exactly this; tests run it in-process with their own settings and clock.
 pub async fn spawn(config: Config, clock: Arc<dyn Clock>) -> Result<Running, ServerError> {
-    let db = open_database(&config.data_dir, &config.database_url).await?;
-    let admin_password = setup::first_start(&db, &config.content_dir).await?;
+    let (db, admin_password) = open_and_set_up(&config).await?;
 
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

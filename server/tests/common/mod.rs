@@ -343,42 +343,8 @@ impl TestServer {
         let content_dir = repo_root().join("content");
         let data_dir = TempDir::new("data");
         let database = TestDatabase::create(&data_dir.0);
-        let mut child = Command::new(bin())
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .arg("--data-dir")
-            .arg(&data_dir.0)
-            .arg("--database-url")
-            .arg(&database.url)
-            .arg("--content-dir")
-            .arg(&content_dir)
-            .arg("--site-root")
-            .arg(repo_root().join("target/site"))
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start trustshare");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut password = String::new();
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(p) = line.trim().strip_prefix("Password: ") {
-                    password = p.to_owned();
-                }
-                if let Some(rest) = line.strip_prefix("Trustshare listening on ") {
-                    let addr = rest
-                        .split_whitespace()
-                        .next()
-                        .unwrap_or_default()
-                        .to_owned();
-                    let _ = tx.send((addr, password.clone()));
-                }
-            }
-        });
-        let (base, admin_password) = rx
-            .recv_timeout(Duration::from_secs(120))
-            .expect("server did not print its address within two minutes");
+        let (child, base, admin_password) =
+            spawn_binary(&data_dir.0, &database.url, &content_dir).ready();
         Self {
             base,
             admin_password,
@@ -387,6 +353,28 @@ impl TestServer {
             database,
             running: Running::Binary(child),
         }
+    }
+
+    /// The process id of a server started with [`TestServer::start_binary`].
+    pub fn binary_pid(&self) -> Option<u32> {
+        match &self.running {
+            Running::Binary(child) => Some(child.id()),
+            Running::InProcess { .. } => None,
+        }
+    }
+
+    /// Waits for the binary server to end (after a test killed it, say) and starts a new
+    /// `trustshare serve` on the same data folder and database, on a new port.
+    pub fn restart_binary(&mut self) {
+        let Running::Binary(child) = &mut self.running else {
+            panic!("restart_binary needs a server started with start_binary");
+        };
+        let _ = child.kill();
+        let _ = child.wait();
+        let (child, base, _) =
+            spawn_binary(&self.data_dir.0, &self.database.url, &self.content_dir).ready();
+        self.base = base;
+        self.running = Running::Binary(child);
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -610,4 +598,86 @@ pub fn input_value(page: &str, name: &str) -> Option<String> {
             .replace("&lt;", "<")
             .replace("&gt;", ">"),
     )
+}
+
+/// A `trustshare serve` process that is starting; [`StartingBinary::ready`] waits for it. Dropped
+/// before it is ready (a test failed), the process is killed.
+pub struct StartingBinary {
+    child: Option<Child>,
+    ready: std::sync::mpsc::Receiver<(String, String)>,
+}
+
+/// A process killed when the test ends, however it ends.
+pub struct KillOnDrop(pub Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for StartingBinary {
+    fn drop(&mut self) {
+        if let Some(child) = self.child.take() {
+            drop(KillOnDrop(child));
+        }
+    }
+}
+/// Starts `trustshare serve` on a free port with this data folder, database and content folder.
+/// Returns at once, so that a test can start several together.
+pub fn spawn_binary(data_dir: &Path, database_url: &str, content_dir: &Path) -> StartingBinary {
+    let mut child = Command::new(bin())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("--database-url")
+        .arg(database_url)
+        .arg("--content-dir")
+        .arg(content_dir)
+        .arg("--site-root")
+        .arg(repo_root().join("target/site"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start trustshare");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, ready) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut password = String::new();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(p) = line.trim().strip_prefix("Password: ") {
+                password = p.to_owned();
+            }
+            if let Some(rest) = line.strip_prefix("Trustshare listening on ") {
+                let addr = rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                let _ = tx.send((addr, password.clone()));
+            }
+        }
+    });
+    StartingBinary {
+        child: Some(child),
+        ready,
+    }
+}
+
+impl StartingBinary {
+    /// Waits until the process listens; returns it, its base URL and the administrator
+    /// password it printed (empty when it printed none).
+    pub fn ready(mut self) -> (Child, String, String) {
+        let child = self.child.take().expect("not yet ready");
+        match self.ready.recv_timeout(Duration::from_secs(120)) {
+            Ok((base, password)) => (child, base, password),
+            Err(_) => {
+                let mut child = KillOnDrop(child);
+                let status = child.0.try_wait().ok().flatten();
+                panic!("trustshare serve did not print its address (exit status: {status:?})");
+            }
+        }
+    }
 }
