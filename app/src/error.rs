@@ -34,16 +34,36 @@ pub enum AppError {
     /// A fault on our side (database unavailable, bug); details are in the server log.
     #[error("Sorry, there is a problem with the service. Try again later.")]
     Internal,
-    /// The request could not be carried to or from the server function.
-    #[error("The request could not be completed: {0}")]
+    /// The request could not be carried to or from the server function. The message is one
+    /// of the fixed ones below; the decoder's own words stay in the server log.
+    #[error("{0}")]
     Request(String),
 }
+
+/// What a person is told when the server cannot read a server function's arguments (a form
+/// sent from an old page, a hand-made request).
+pub const UNREADABLE_FORM: &str = "The form could not be read. Go back and try again.";
+
+/// What a person is told in the browser when a server function could not be reached or its
+/// answer read.
+pub const UNREACHABLE: &str =
+    "The request could not be completed. Check your connection and try again.";
 
 impl FromServerFnError for AppError {
     type Encoder = server_fn_error::JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Request(value.to_string())
+        // The decoder's message names fields and types; it is logged, never sent.
+        #[cfg(feature = "ssr")]
+        {
+            tracing::warn!(error = %value, "a server function request could not be read");
+            AppError::Request(UNREADABLE_FORM.into())
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            let _ = value;
+            AppError::Request(UNREACHABLE.into())
+        }
     }
 }
 

@@ -63,9 +63,41 @@ fn same_origin(headers: &HeaderMap, allowed: &AllowedOrigin) -> bool {
     }
 }
 
+/// What the response headers depend on in the configuration.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HeaderPolicy {
+    /// The public URL is https: tell browsers never to use plain http for it again.
+    pub hsts: bool,
+}
+
+/// One year, subdomains included: what the NCSC and the HSTS preload list ask for.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+/// Whether a path is one of the built files (stylesheet, wasm bundle, images, fonts), the same
+/// for everyone and so fit for caching.
+fn is_static_asset(path: &str) -> bool {
+    ["/pkg", "/assets"].iter().any(|dir| {
+        path.strip_prefix(dir)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
 /// Headers on every response: no sniffing, no framing, no referrer leaks, a content policy
-/// that only lets our own scripts, styles and images load.
-pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
+/// that only lets our own scripts, styles and images load, HSTS behind https, and no caching of
+/// anything but the built static files.
+///
+/// Caching: pages, server functions, Markdown exports, the JSON API and error answers all get
+/// `Cache-Control: no-store`, signed in or not. Most of them show who is signed in or depend on
+/// it (the header, the documents one may see), a page fetched anonymously may be fetched again
+/// on the same shared clinical workstation by the next person, and telling the personal
+/// responses apart per request would put the one rule that matters here in many places. Only
+/// `/pkg` and `/assets`, identical for everyone, keep the validators their file server sets.
+pub async fn security_headers(
+    State(policy): State<HeaderPolicy>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let cacheable = is_static_asset(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let set = |headers: &mut HeaderMap, name: &'static str, value: &'static str| {
@@ -90,7 +122,110 @@ pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
          img-src 'self' https: data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
          base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
     );
+    if !cacheable {
+        // Replaces whatever a handler set: nothing personal may be kept.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if policy.hsts {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     response
+}
+
+/// The host every request must name when a public URL is configured.
+#[derive(Clone, Debug, Default)]
+pub struct AllowedHost {
+    /// `host[:port]` of the public URL, lower-case, without the scheme's default port.
+    host: Option<String>,
+    https: bool,
+}
+
+impl AllowedHost {
+    /// From `--public-url`; without one, every host is accepted (the portal then builds its
+    /// links from the address it listens on).
+    pub fn from_public_url(public_url: Option<&str>) -> Self {
+        let Some((scheme, rest)) = public_url.and_then(|u| u.split_once("://")) else {
+            return Self::default();
+        };
+        let https = scheme.eq_ignore_ascii_case("https");
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+        let authority = authority.rsplit('@').next().unwrap_or(authority);
+        Self {
+            host: Some(normalise_host(authority, https)),
+            https,
+        }
+    }
+
+    fn allows(&self, host: Option<&str>) -> Result<(), StatusCode> {
+        let Some(expected) = &self.host else {
+            return Ok(());
+        };
+        match host {
+            Some(host) if normalise_host(host, self.https) == *expected => Ok(()),
+            Some(_) => Err(StatusCode::MISDIRECTED_REQUEST),
+            None => Err(StatusCode::BAD_REQUEST),
+        }
+    }
+}
+
+/// Lower-case, without a trailing dot on the name and without the scheme's default port.
+fn normalise_host(authority: &str, https: bool) -> String {
+    let authority = authority.trim().to_ascii_lowercase();
+    // The port follows the last colon, unless that colon is inside an IPv6 literal.
+    let (name, port) = match authority.rfind(':') {
+        Some(i)
+            if !authority[i..].contains(']')
+                && (authority.starts_with('[') || !authority[..i].contains(':')) =>
+        {
+            (&authority[..i], Some(&authority[i + 1..]))
+        }
+        _ => (authority.as_str(), None),
+    };
+    let name = name.trim_end_matches('.');
+    match port {
+        Some(port) if port != if https { "443" } else { "80" } => format!("{name}:{port}"),
+        _ => name.to_owned(),
+    }
+}
+
+/// Refuses a request whose `Host` names another host than the public URL's (DNS rebinding, a
+/// forged Host used to poison links or caches): 421, or 400 without any Host. `/healthz` is
+/// exempt: load balancers and orchestrators probe each instance by its own address, and the
+/// answer ("ok") tells nothing.
+pub async fn refuse_other_hosts(
+    State(allowed): State<AllowedHost>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.uri().path() == "/healthz" {
+        return next.run(request).await;
+    }
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| request.uri().authority().map(|a| a.as_str().to_owned()));
+    match allowed.allows(host.as_deref()) {
+        Ok(()) => next.run(request).await,
+        Err(status) => {
+            tracing::warn!(host = ?host, path = %request.uri().path(), "refused a request for another host");
+            let message = if status == StatusCode::BAD_REQUEST {
+                "Bad request: the Host header is missing."
+            } else {
+                "Misdirected request: this server does not answer for that host name."
+            };
+            (
+                status,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                message,
+            )
+                .into_response()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -167,5 +302,52 @@ mod tests {
                 public_origin: None
             }
         ));
+    }
+
+    #[test]
+    fn only_built_files_are_static_assets() {
+        assert!(is_static_asset("/pkg/trustshare.css"));
+        assert!(is_static_asset("/assets/images/favicon.svg"));
+        assert!(!is_static_asset("/pkgs"));
+        assert!(!is_static_asset("/guides/pkg"));
+        assert!(!is_static_asset("/api/v1/guides"));
+        assert!(!is_static_asset("/"));
+    }
+
+    #[test]
+    fn the_host_must_be_the_public_urls() {
+        let allowed = AllowedHost::from_public_url(Some("https://Trustshare.Example.nhs.uk/base"));
+        for ok in [
+            "trustshare.example.nhs.uk",
+            "TRUSTSHARE.example.nhs.uk",
+            "trustshare.example.nhs.uk.",
+            "trustshare.example.nhs.uk:443",
+        ] {
+            assert_eq!(allowed.allows(Some(ok)), Ok(()), "{ok}");
+        }
+        for refused in [
+            "evil.example",
+            "trustshare.example.nhs.uk:8443",
+            "trustshare.example.nhs.uk.evil.example",
+            "127.0.0.1:3000",
+            "",
+        ] {
+            assert_eq!(
+                allowed.allows(Some(refused)),
+                Err(StatusCode::MISDIRECTED_REQUEST),
+                "{refused}"
+            );
+        }
+        assert_eq!(allowed.allows(None), Err(StatusCode::BAD_REQUEST));
+
+        let ipv6 = AllowedHost::from_public_url(Some("http://[::1]:3000"));
+        assert_eq!(ipv6.allows(Some("[::1]:3000")), Ok(()));
+        assert!(ipv6.allows(Some("[::1]")).is_err());
+        let plain = AllowedHost::from_public_url(Some("http://ts.example:80"));
+        assert_eq!(plain.allows(Some("ts.example")), Ok(()));
+
+        let unset = AllowedHost::from_public_url(None);
+        assert_eq!(unset.allows(Some("anything.example")), Ok(()));
+        assert_eq!(unset.allows(None), Ok(()));
     }
 }

@@ -23,7 +23,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::config::Config;
 use crate::error::ServerError;
-use crate::security::{self, AllowedOrigin};
+use crate::security::{self, AllowedHost, AllowedOrigin, HeaderPolicy};
 use crate::session_store::DbSessionStore;
 use crate::setup;
 use crate::start_lock::StartLock;
@@ -282,7 +282,16 @@ pub fn build_router(
             allowed,
             security::refuse_cross_origin,
         ))
-        .layer(axum::middleware::from_fn(security::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            AllowedHost::from_public_url(config.public_url.as_deref()),
+            security::refuse_other_hosts,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            HeaderPolicy {
+                hsts: config.https(),
+            },
+            security::security_headers,
+        ))
         .layer(TraceLayer::new_for_http())
 }
 

@@ -1,0 +1,251 @@
+//! Response headers for a service used on shared clinical workstations: nothing but the built
+//! static files is cached, HSTS behind https, requests for another host refused when a public
+//! URL is configured, and server-function decoding errors never echoed to the browser.
+
+mod common;
+
+use common::{TempDir, TestServer, PASSWORD};
+
+const EDITOR: &str = "callum.sampleton@fife.nhs.example";
+const PUBLIC_HOST: &str = "trustshare.example.nhs.uk";
+
+/// A site root with one stylesheet and one image, so that static files answer 200.
+fn site_root() -> TempDir {
+    let dir = TempDir::new("site");
+    for (path, text) in [
+        ("pkg/trustshare.css", "body { color: #212b32; }"),
+        (
+            "assets/images/logo.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        ),
+    ] {
+        let full = dir.0.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+    dir
+}
+
+fn cache_control(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all("cache-control")
+        .iter()
+        .map(|v| v.to_str().unwrap_or_default().to_owned())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[tokio::test]
+async fn pages_exports_api_and_server_functions_are_never_cached_and_static_files_are() {
+    let site = site_root();
+    let site_path = site.0.clone();
+    let server = TestServer::builder()
+        .configure(move |c| c.site_root = site_path)
+        .start()
+        .await;
+    server.set_password(EDITOR, PASSWORD);
+    let anonymous = server.client();
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+
+    let guide = "/guides/walk-away-security-inactivity-timeouts";
+    let personal = [
+        "/",
+        "/guides",
+        guide,
+        &format!("{guide}/export.md"),
+        "/api/v1/guides",
+        "/api/v1/guides/walk-away-security-inactivity-timeouts",
+        "/review",
+        "/guides/new",
+        "/no-such-page",
+        "/healthz",
+    ];
+    for (who, client) in [("anonymous", &anonymous), ("editor", &editor)] {
+        for path in personal {
+            let response = client.get(server.url(path)).send().await.unwrap();
+            assert_eq!(
+                cache_control(&response),
+                "no-store",
+                "{who} GET {path} ({})",
+                response.status()
+            );
+        }
+    }
+    // The export and the API answered for real, not with an error page.
+    for path in [format!("{guide}/export.md"), "/api/v1/guides".to_owned()] {
+        let response = editor.get(server.url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+    }
+    // A server function's answer (here signing in) is not cached either.
+    let response = server.sign_in(&server.client(), EDITOR, PASSWORD).await;
+    assert_eq!(response.status(), 302);
+    assert_eq!(cache_control(&response), "no-store", "sign-in");
+
+    // Built files are the same for everyone: no no-store, and validators for revalidation.
+    for path in ["/pkg/trustshare.css", "/assets/images/logo.svg"] {
+        let response = editor.get(server.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert!(
+            !cache_control(&response).contains("no-store"),
+            "{path}: {}",
+            cache_control(&response)
+        );
+        assert!(response.headers().contains_key("last-modified"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn hsts_is_sent_only_when_the_public_url_is_https() {
+    let plain = TestServer::start().await;
+    let response = plain.client().get(plain.url("/")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response
+        .headers()
+        .get("strict-transport-security")
+        .is_none());
+
+    let https = TestServer::builder()
+        .configure(|c| c.public_url = Some(format!("https://{PUBLIC_HOST}")))
+        .start()
+        .await;
+    for path in ["/", "/guides", "/api/v1/guides", "/healthz"] {
+        let response = https
+            .client()
+            .get(https.url(path))
+            .header("host", PUBLIC_HOST)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(
+            response.headers()["strict-transport-security"],
+            "max-age=31536000; includeSubDomains",
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn requests_naming_another_host_are_refused_when_a_public_url_is_set() {
+    let server = TestServer::builder()
+        .configure(|c| c.public_url = Some(format!("https://{PUBLIC_HOST}")))
+        .start()
+        .await;
+    let client = server.client();
+    for host in ["evil.example", "trustshare.example.nhs.uk.evil.example"] {
+        for path in ["/", "/login", "/api/v1/guides"] {
+            let response = client
+                .get(server.url(path))
+                .header("host", host)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 421, "Host: {host} GET {path}");
+            assert_eq!(
+                response.headers()["content-type"],
+                "text/plain; charset=utf-8"
+            );
+            assert_eq!(cache_control(&response), "no-store");
+            let body = response.text().await.unwrap();
+            assert!(body.starts_with("Misdirected request"), "{body}");
+        }
+        let response = client
+            .post(server.url("/api/sign-in"))
+            .header("host", host)
+            .form(&[("email", EDITOR), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 421, "Host: {host} POST /api/sign-in");
+        assert!(common::session_cookie(&response).is_none());
+    }
+    // The address the server listens on is another host too.
+    let response = client.get(server.url("/")).send().await.unwrap();
+    assert_eq!(response.status(), 421, "Host: the listening address");
+
+    // The public host, in any case and with its default port, is served.
+    for host in [
+        PUBLIC_HOST,
+        "TrustShare.Example.NHS.uk",
+        "trustshare.example.nhs.uk:443",
+    ] {
+        let response = client
+            .get(server.url("/"))
+            .header("host", host)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "Host: {host}");
+    }
+    // Load balancers probe each instance by its own address.
+    let response = client.get(server.url("/healthz")).send().await.unwrap();
+    assert_eq!(response.status(), 200, "/healthz by address");
+}
+
+#[tokio::test]
+async fn without_a_public_url_any_host_is_served() {
+    let server = TestServer::start().await;
+    let response = server
+        .client()
+        .get(server.url("/"))
+        .header("host", "evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn server_function_argument_errors_show_a_fixed_message_not_the_decoder_text() {
+    let server = TestServer::start().await;
+    server.set_password(EDITOR, PASSWORD);
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    let fixed = "The form could not be read. Go back and try again.";
+    let bodies: [&[(&str, &str)]; 3] = [
+        &[
+            ("form[kind]", "guide"),
+            ("form[base_revision]", "not-a-number"),
+        ],
+        &[
+            ("form[kind]", "<script>alert(1)</script>"),
+            ("form[base_revision]", "0"),
+        ],
+        &[
+            ("form[kind]", "guide"),
+            ("form[intent]", "delete-everything"),
+        ],
+    ];
+    for fields in bodies {
+        for accept in ["text/html", "application/json"] {
+            let response = editor
+                .post(server.url("/api/documents/save"))
+                .header("origin", &server.base)
+                .header("referer", server.url("/guides/new"))
+                .header("accept", accept)
+                .form(fields)
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let body = response.text().await.unwrap();
+            assert!(
+                body.contains(fixed),
+                "{fields:?} ({accept}): {status} {body}"
+            );
+            for detail in [
+                "invalid digit",
+                "deserializ",
+                "unknown",
+                "expected one of",
+                "script",
+                "delete-everything",
+            ] {
+                assert!(
+                    !body.to_ascii_lowercase().contains(detail),
+                    "{fields:?} ({accept}) echoes {detail:?}: {body}"
+                );
+            }
+        }
+    }
+}
