@@ -41,20 +41,17 @@ struct Stream {
     acks: Mutex<Vec<Ack>>,
     count: AtomicUsize,
     killed: AtomicBool,
-    pid: u32,
+    /// Told when the acknowledged writes reach [`KILL_AFTER`].
+    reached: tokio::sync::Notify,
+    /// Writes under way when the server died: their outcome is unknown to the client.
+    unanswered: AtomicUsize,
 }
 
 impl Stream {
     fn ack(&self, ack: Ack) {
         self.acks.lock().unwrap().push(ack);
         if self.count.fetch_add(1, Ordering::SeqCst) + 1 == KILL_AFTER {
-            // SIGKILL: no shutdown, no flush, whatever is under way.
-            let status = std::process::Command::new("kill")
-                .args(["-KILL", &self.pid.to_string()])
-                .status()
-                .expect("run kill");
-            assert!(status.success(), "kill -KILL {}", self.pid);
-            self.killed.store(true, Ordering::SeqCst);
+            self.reached.notify_one();
         }
     }
 
@@ -68,13 +65,16 @@ impl Stream {
         path: &str,
         fields: &[(&str, &str)],
     ) -> Option<(u16, String)> {
-        let response = client
+        let Ok(response) = client
             .post(self.url(path))
             .header("origin", &self.base)
             .form(fields)
             .send()
             .await
-            .ok()?;
+        else {
+            self.unanswered.fetch_add(1, Ordering::SeqCst);
+            return None;
+        };
         Some((response.status().as_u16(), location(&response)))
     }
 
@@ -218,19 +218,27 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
         acks: Mutex::new(Vec::new()),
         count: AtomicUsize::new(0),
         killed: AtomicBool::new(false),
-        pid: server.binary_pid().expect("a real process"),
+        reached: tokio::sync::Notify::new(),
+        unanswered: AtomicUsize::new(0),
     });
-    let writers: Vec<_> = sessions
-        .into_iter()
-        .enumerate()
-        .map(|(n, (editor, publisher))| tokio::spawn(writer(stream.clone(), n, editor, publisher)))
-        .collect();
-    for w in writers {
-        w.await.expect("writer");
+    let mut writers = tokio::task::JoinSet::new();
+    for (n, (editor, publisher)) in sessions.into_iter().enumerate() {
+        writers.spawn(writer(stream.clone(), n, editor, publisher));
+    }
+    tokio::select! {
+        () = stream.reached.notified() => {
+            // SIGKILL, with the writers still sending: no shutdown, no flush.
+            server.kill_binary();
+            stream.killed.store(true, Ordering::SeqCst);
+        }
+        () = async { while writers.join_next().await.is_some() {} } => {}
+    }
+    while let Some(w) = writers.join_next().await {
+        w.expect("writer");
     }
     assert!(
         stream.killed.load(Ordering::SeqCst),
-        "the server was killed in the middle of the stream ({} writes acknowledged)",
+        "the stream ended before the server was killed ({} writes acknowledged)",
         stream.count.load(Ordering::SeqCst)
     );
     let acks = stream.acks.lock().unwrap().clone();
@@ -239,8 +247,9 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
     server.restart_binary();
     let pool = server.tamper().await;
     eprintln!(
-        "killed after {} acknowledged writes: {:?}",
+        "killed after {} acknowledged writes ({} unanswered): {:?}",
         acks.len(),
+        stream.unanswered.load(Ordering::SeqCst),
         acks.iter()
             .map(|a| match a {
                 Ack::Saved { step, .. } | Ack::Step { step, .. } => step.as_str(),

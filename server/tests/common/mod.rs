@@ -355,12 +355,14 @@ impl TestServer {
         }
     }
 
-    /// The process id of a server started with [`TestServer::start_binary`].
-    pub fn binary_pid(&self) -> Option<u32> {
-        match &self.running {
-            Running::Binary(child) => Some(child.id()),
-            Running::InProcess { .. } => None,
-        }
+    /// Kills a server started with [`TestServer::start_binary`] with SIGKILL, as a crash or
+    /// the kernel's out-of-memory killer would: no shutdown, no flush.
+    pub fn kill_binary(&mut self) {
+        let Running::Binary(child) = &mut self.running else {
+            panic!("kill_binary needs a server started with start_binary");
+        };
+        child.kill().expect("SIGKILL the server");
+        let _ = child.wait();
     }
 
     /// Waits for the binary server to end (after a test killed it, say) and starts a new
