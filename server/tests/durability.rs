@@ -190,6 +190,9 @@ async fn writer(
     }
 }
 
+/// id, kind, slug, head revision id, published revision id.
+type DocumentRow = (i64, String, String, Option<i64>, Option<i64>);
+
 async fn rows<T>(pool: &sqlx::AnyPool, sql: &str) -> Vec<T>
 where
     T: Send + Unpin + for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
@@ -259,7 +262,7 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
 
     // Nothing half-written: every document has its head revision, its revisions are numbered
     // 1..n without a gap, and its row mirrors the revision readers see.
-    let documents: Vec<(i64, String, String, Option<i64>, Option<i64>)> = rows(
+    let documents: Vec<DocumentRow> = rows(
         &pool,
         "SELECT id, kind, slug, head_revision_id, published_revision_id FROM documents",
     )
