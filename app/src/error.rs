@@ -133,7 +133,12 @@ mod tests {
     #[tokio::test]
     async fn a_unique_constraint_violation_is_a_conflict_not_a_server_error() {
         sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect("sqlite::memory:").await.unwrap();
+        // One connection: each new connection to `sqlite::memory:` is a database of its own.
+        let pool = sqlx::any::AnyPoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
         sqlx::query("CREATE TABLE t (slug TEXT UNIQUE)")
             .execute(&pool)
             .await
