@@ -168,6 +168,8 @@ pub enum DiffPart {
 pub struct FieldDiff {
     pub field: String,
     pub parts: Vec<DiffPart>,
+    /// Too long to compare word by word: whole lines that differ are shown.
+    pub by_lines: bool,
 }
 
 /// `/{kind}/{slug}/diff`.
