@@ -218,3 +218,64 @@ async fn organisations_may_name_parents_that_come_later_in_the_folder() {
     let (_, page) = server.get(&server.client(), "/orgs/a-child").await;
     assert!(page.contains("/orgs/z-parent"));
 }
+
+#[tokio::test]
+async fn links_and_oversized_files_are_reported_and_skipped_never_followed() {
+    let server = TestServer::start().await;
+    // Files outside the folder a link could reach, which must never be imported.
+    let outside = content_tree(&[
+        ("secret.md", &guide("Secret outside the folder", "")),
+        ("lessons/outside-lesson.md", &guide("Outside lesson", "")),
+    ]);
+    let big = guide("Too big", "").replace(
+        "Body text.",
+        &"A long line of text for a big file.\n".repeat(40_000),
+    );
+    assert!(big.len() > 1024 * 1024);
+    let dir = content_tree(&[
+        ("organisations/test-board.md", ORG),
+        ("guides/good-one.md", &guide("A good guide", "")),
+        ("guides/too-big.md", &big),
+    ]);
+    std::os::unix::fs::symlink(outside.0.join("secret.md"), dir.0.join("guides/linked.md"))
+        .unwrap();
+    std::os::unix::fs::symlink(outside.0.join("lessons"), dir.0.join("lessons")).unwrap();
+
+    let out = server.command(&["import", dir.0.to_str().unwrap()], None);
+    assert_eq!(out.status, 2, "files were skipped: {}", out.stderr);
+    let err = out.stderr;
+    for (location, reason) in [
+        ("guides/linked.md", "is a symbolic link"),
+        ("lessons", "is a symbolic link"),
+        (
+            "guides/too-big.md",
+            "a content file can be at most 1024 KiB",
+        ),
+    ] {
+        let line = err
+            .lines()
+            .find(|l| l.contains(location) && l.contains(reason))
+            .unwrap_or_else(|| panic!("no report for {location} ({reason}) in:\n{err}"));
+        assert!(line.contains("skipped"), "{line}");
+    }
+    assert!(out.stdout.contains("guides: 1 created"), "{}", out.stdout);
+    for slug in ["linked", "too-big", "outside-lesson", "secret"] {
+        assert_eq!(
+            count(
+                &server,
+                &format!("SELECT COUNT(*) FROM documents WHERE slug = '{slug}'")
+            )
+            .await,
+            0,
+            "{slug} not imported"
+        );
+    }
+    assert_eq!(
+        count(
+            &server,
+            "SELECT COUNT(*) FROM documents WHERE title LIKE '%outside%' OR title LIKE '%Outside%'"
+        )
+        .await,
+        0
+    );
+}
