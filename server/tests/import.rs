@@ -279,3 +279,88 @@ async fn links_and_oversized_files_are_reported_and_skipped_never_followed() {
         0
     );
 }
+
+#[tokio::test]
+async fn an_archived_file_keeps_the_document_from_readers_until_a_published_one_arrives() {
+    let server = TestServer::start().await;
+    let dir = content_tree(&[
+        ("organisations/test-board.md", ORG),
+        ("guides/shelved.md", &guide("Shelved", "")),
+    ]);
+    let import = |server: &TestServer| {
+        let out = server.command(&["import", dir.0.to_str().unwrap()], None);
+        assert_eq!(out.status, 0, "{}", out.stderr);
+    };
+    import(&server);
+    assert_eq!(server.get(&server.client(), "/guides/shelved").await.0, 200);
+    std::fs::write(
+        dir.0.join("guides/shelved.md"),
+        guide("Shelved", "status: archived\n"),
+    )
+    .unwrap();
+    import(&server);
+    assert_eq!(server.get(&server.client(), "/guides/shelved").await.0, 404);
+    // A draft that follows does not bring it back; a published file does.
+    std::fs::write(
+        dir.0.join("guides/shelved.md"),
+        guide("Shelved, redrafted", "status: draft\n"),
+    )
+    .unwrap();
+    import(&server);
+    assert_eq!(server.get(&server.client(), "/guides/shelved").await.0, 404);
+    std::fs::write(dir.0.join("guides/shelved.md"), guide("Shelved, back", "")).unwrap();
+    import(&server);
+    let (status, page) = server.get(&server.client(), "/guides/shelved").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Shelved, back"));
+}
+
+#[tokio::test]
+async fn imported_fields_over_their_size_limits_are_refused_by_name() {
+    let server = TestServer::start().await;
+    let long_topic = format!("topic: {}\n", "t".repeat(101));
+    let many_tags = format!(
+        "tags: [{}]\n",
+        (0..21)
+            .map(|i| format!("tag-{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let lesson = format!(
+        "---\ntitle: Long lesson\norganisation: test-board\nphase: pilot\ncontext: {}\nwhat_happened: It happened.\nrecommendation: Do it.\n---\n",
+        "c".repeat(20_001)
+    );
+    let dir = content_tree(&[
+        ("organisations/test-board.md", ORG),
+        (
+            "guides/long-topic.md",
+            &guide("Long topic", &long_topic).replace("tags: [testing]\n", ""),
+        ),
+        (
+            "guides/many-tags.md",
+            &guide("Many tags", &many_tags).replace("tags: [testing]\n", ""),
+        ),
+        ("lessons/long-lesson.md", &lesson),
+    ]);
+    let out = server.command(&["import", dir.0.to_str().unwrap()], None);
+    assert_eq!(out.status, 2);
+    for (file, field, message) in [
+        ("long-topic.md", "topic", "must be 100 characters or fewer"),
+        ("many-tags.md", "tags", "at most 20 tags"),
+        (
+            "long-lesson.md",
+            "context",
+            "must be 20000 characters or fewer",
+        ),
+    ] {
+        let line = out
+            .stderr
+            .lines()
+            .find(|l| l.contains(file))
+            .unwrap_or_else(|| panic!("no report for {file}:\n{}", out.stderr));
+        assert!(
+            line.contains(&format!("field `{field}`")) && line.contains(message),
+            "{line}"
+        );
+    }
+}
