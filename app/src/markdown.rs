@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::components::toc::TocEntry;
+use crate::limits::{MAX_ANCHORED_HEADINGS, MAX_MARKDOWN_NESTING};
 
 /// Rendered Markdown: sanitised HTML and the table of contents taken from its headings.
 #[derive(Clone, Debug, Default)]
@@ -35,10 +36,16 @@ fn options() -> Options {
 }
 
 /// Renders Markdown to sanitised HTML with heading anchors, footnotes and a table of contents.
+///
+/// The work is bounded by the size of the input, which the editor and the importer limit: the
+/// parser is linear, every heading id is found in amortised constant time, and nesting (of
+/// lists, quotes, emphasis or the author's own HTML) deeper than [`MAX_MARKDOWN_NESTING`] is
+/// flattened to its text before the sanitiser sees it, since building deeply nested HTML costs
+/// time in the square of its depth.
 pub fn render(markdown: &str) -> Rendered {
-    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    let events = flatten_deep(Parser::new_ext(markdown, options()));
     let mut toc = Vec::new();
-    let mut used_ids = HashSet::new();
+    let mut used_ids = Ids::default();
     let mut footnote_numbers: HashMap<String, usize> = HashMap::new();
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
 
@@ -57,7 +64,13 @@ pub fn render(markdown: &str) -> Rendered {
                     j += 1;
                 }
                 let id = unique_id(&text, &mut used_ids);
-                if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) && !text.trim().is_empty() {
+                // Past the limit a heading keeps its id but gets no link and no contents entry,
+                // so that the page stays in proportion to the text.
+                let anchored = used_ids.used.len() <= MAX_ANCHORED_HEADINGS;
+                if anchored
+                    && matches!(level, HeadingLevel::H2 | HeadingLevel::H3)
+                    && !text.trim().is_empty()
+                {
                     toc.push(TocEntry {
                         id: id.clone(),
                         text: text.trim().to_owned(),
@@ -71,9 +84,11 @@ pub fn render(markdown: &str) -> Rendered {
                     attrs: Vec::new(),
                 }));
                 out.extend(events[i + 1..j].iter().cloned());
-                out.push(Event::Html(CowStr::from(format!(
-                    " <a class=\"ts-anchor\" href=\"#{id}\">#<span class=\"nhsuk-u-visually-hidden\"> link to this section</span></a>"
-                ))));
+                if anchored {
+                    out.push(Event::Html(CowStr::from(format!(
+                        " <a class=\"ts-anchor\" href=\"#{id}\">#<span class=\"nhsuk-u-visually-hidden\"> link to this section</span></a>"
+                    ))));
+                }
                 out.push(Event::End(TagEnd::Heading(level)));
                 i = j + 1;
                 continue;
@@ -114,7 +129,7 @@ pub fn render(markdown: &str) -> Rendered {
 
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut unsafe_html, out.into_iter());
-    let html = sanitise(&unsafe_html)
+    let html = sanitise(&cap_html_nesting(&unsafe_html, MAX_HTML_NESTING))
         .replace(
             TASK_DONE,
             "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\"> ",
@@ -210,15 +225,171 @@ fn demote(level: HeadingLevel) -> HeadingLevel {
     }
 }
 
-fn unique_id(text: &str, used: &mut HashSet<String>) -> String {
+/// Heading ids given so far, and for each base the next number to try.
+#[derive(Default)]
+struct Ids {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+/// A heading id not used before in the document: `sec-plan`, then `sec-plan-2`, `sec-plan-3`…
+/// Each base remembers where its numbering got to, so a thousand equal headings cost a
+/// thousand steps, not half a million.
+fn unique_id(text: &str, ids: &mut Ids) -> String {
     let base = format!("{SECTION_ID_PREFIX}{}", slugify(text));
-    let mut id = base.clone();
-    let mut n = 2;
-    while !used.insert(id.clone()) {
-        id = format!("{base}-{n}");
-        n += 1;
+    if ids.used.insert(base.clone()) {
+        return base;
     }
-    id
+    let n = ids.next.entry(base.clone()).or_insert(2);
+    loop {
+        let id = format!("{base}-{n}");
+        *n += 1;
+        if ids.used.insert(id.clone()) {
+            return id;
+        }
+    }
+}
+
+/// The parser's events with every element nested deeper than [`MAX_MARKDOWN_NESTING`] left
+/// out and its text kept: a list in a quote in a list… a thousand levels deep reads as text.
+fn flatten_deep<'a>(parser: Parser<'a>) -> Vec<Event<'a>> {
+    let mut kept_starts: Vec<bool> = Vec::new();
+    let mut depth = 0;
+    let mut events = Vec::new();
+    for event in parser {
+        match event {
+            Event::Start(tag) => {
+                let keep = depth < MAX_MARKDOWN_NESTING;
+                kept_starts.push(keep);
+                if keep {
+                    depth += 1;
+                    events.push(Event::Start(tag));
+                }
+            }
+            Event::End(tag) => {
+                if kept_starts.pop().unwrap_or(true) {
+                    depth = depth.saturating_sub(1);
+                    events.push(Event::End(tag));
+                }
+            }
+            // Markers that only mean something inside the elements left out.
+            Event::TaskListMarker(_) | Event::FootnoteReference(_)
+                if depth >= MAX_MARKDOWN_NESTING =>
+            {
+                events.push(Event::Text(CowStr::from(" ")));
+            }
+            other => events.push(other),
+        }
+    }
+    events
+}
+
+/// Elements that never have content, so never nest.
+const VOID_ELEMENTS: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// Elements whose start tag closes an open element of the same group (an unclosed `<li>` before
+/// the next `<li>`), so a long list of them does not nest.
+const SELF_CLOSING_GROUPS: [&[&str]; 6] = [
+    &["li"],
+    &["p"],
+    &["dt", "dd"],
+    &["td", "th"],
+    &["tr"],
+    &["option", "optgroup"],
+];
+
+/// Deepest nesting of HTML elements passed to the sanitiser. Generous beside
+/// [`MAX_MARKDOWN_NESTING`]: it counts the elements the Markdown makes as well as the author's
+/// own HTML, and it may count an element the browser would close by itself as still open.
+const MAX_HTML_NESTING: usize = 4 * MAX_MARKDOWN_NESTING;
+
+/// `html` with the `<` of every start tag that would open an element deeper than `max` written
+/// as `&lt;`, so the sanitiser reads it as text. Escaping is always safe; the reading of the
+/// tags is deliberately simple (comments are skipped, an end tag closes up to the nearest open
+/// element of its name, void elements never nest), erring towards escaping.
+fn cap_html_nesting(html: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    let bytes = html.as_bytes();
+    let mut open: Vec<String> = Vec::new();
+    let mut escape_at: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while let Some(offset) = html[i..].find('<') {
+        let at = i + offset;
+        let rest = &html[at + 1..];
+        if rest.starts_with("!--") {
+            i = rest.find("-->").map_or(html.len(), |end| at + 1 + end + 3);
+            continue;
+        }
+        let closing = rest.starts_with('/');
+        let name_start = at + 1 + usize::from(closing);
+        let name_len = html[name_start..]
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
+            i = at + 1;
+            continue;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        i = tag_end(html, name_start + name_len);
+        // `<div/>` opens a div in HTML: only void elements never nest.
+        if VOID_ELEMENTS.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            if let Some(pos) = open.iter().rposition(|n| *n == name) {
+                open.truncate(pos);
+            }
+            continue;
+        }
+        let group = SELF_CLOSING_GROUPS
+            .iter()
+            .find(|g| g.contains(&name.as_str()));
+        if let (Some(group), Some(top)) = (group, open.last()) {
+            if group.contains(&top.as_str()) {
+                open.pop();
+            }
+        }
+        if open.len() >= max {
+            escape_at.push(at);
+        } else {
+            open.push(name);
+        }
+    }
+    if escape_at.is_empty() {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() + escape_at.len() * 3);
+    let mut from = 0;
+    for at in escape_at {
+        out.push_str(&html[from..at]);
+        out.push_str("&lt;");
+        from = at + 1;
+    }
+    out.push_str(&html[from..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Where a tag whose name ends at `from` ends: after its `>`, skipping quoted attribute values
+/// (a quote opens one only straight after `=`, as in HTML).
+fn tag_end(html: &str, from: usize) -> usize {
+    let mut quote: Option<u8> = None;
+    let mut after_equals = false;
+    for (i, &b) in html.as_bytes()[from..].iter().enumerate() {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'>' => return from + i + 1,
+            None if after_equals && (b == b'"' || b == b'\'') => quote = Some(b),
+            None => {}
+        }
+        if !b.is_ascii_whitespace() {
+            after_equals = quote.is_none() && b == b'=';
+        }
+    }
+    html.len()
 }
 
 /// Lower-case ASCII letters and digits joined by single hyphens.
@@ -294,6 +465,66 @@ mod tests {
     fn disguised_active_urls_are_dropped() {
         let r = render("<a href=\"\u{2028}javascript:alert(1)\">x</a> <a href=\"java\u{200b}script:alert(1)\">y</a>");
         assert!(!r.html.contains("javascript"), "{}", r.html);
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_limit_is_flattened_to_its_text() {
+        for (input, tag) in [
+            (format!("{} deep", ">".repeat(5000)), "<blockquote>"),
+            (format!("{}deep", "1. ".repeat(5000)), "<ol>"),
+            (format!("{}deep", "> - ".repeat(2500)), "<li>"),
+        ] {
+            let html = render(&input).html;
+            let depth = html.matches(tag).count();
+            assert!(
+                (1..=MAX_MARKDOWN_NESTING).contains(&depth),
+                "{tag}: {depth} levels"
+            );
+            assert!(html.contains("deep"), "the text is kept");
+        }
+    }
+
+    #[test]
+    fn the_authors_html_nested_deeper_than_the_limit_is_shown_as_text() {
+        let html = render(&format!("{}inside", "<div>".repeat(5000))).html;
+        let depth = html.matches("<div>").count();
+        assert!((1..=MAX_HTML_NESTING).contains(&depth), "{depth} levels");
+        assert!(html.contains("&lt;div&gt;") && html.contains("inside"));
+        // Tricks that would hide the nesting from a simpler count.
+        for input in [
+            "<div/>".repeat(5000),
+            format!("<div title=a'b>{}'", "<div>".repeat(5000)),
+            format!("<span title=\"x>\">{}", "<b>".repeat(5000)),
+        ] {
+            let html = render(&input).html;
+            let tags = html.matches("<div").count() + html.matches("<b>").count();
+            assert!(tags <= MAX_HTML_NESTING + 1, "{tags} levels");
+        }
+    }
+
+    #[test]
+    fn long_lists_of_elements_the_browser_closes_itself_are_not_nesting() {
+        let input = format!("<ul>{}</ul>", "<li>item ".repeat(1000));
+        let html = render(&input).html;
+        assert_eq!(html.matches("<li>").count(), 1000, "{}", &html[..200]);
+        assert!(!html.contains("&lt;li"));
+    }
+
+    #[test]
+    fn repeated_headings_get_numbered_ids_without_clashes() {
+        let r = render(&"## Same\n\n".repeat(MAX_ANCHORED_HEADINGS));
+        let ids: HashSet<&str> = r.toc.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids.len(), MAX_ANCHORED_HEADINGS);
+        assert!(ids.contains(format!("sec-same-{MAX_ANCHORED_HEADINGS}").as_str()));
+        // Past the limit, headings keep unique ids but get no link or contents entry.
+        let r = render(&"## Same\n\n".repeat(MAX_ANCHORED_HEADINGS + 10));
+        assert_eq!(r.toc.len(), MAX_ANCHORED_HEADINGS);
+        assert_eq!(r.html.matches("ts-anchor").count(), MAX_ANCHORED_HEADINGS);
+        let last = format!("id=\"sec-same-{}\"", MAX_ANCHORED_HEADINGS + 10);
+        assert!(r.html.contains(&last));
+        let r = render("## A\n\n## A 2\n\n## A\n");
+        let ids: Vec<_> = r.toc.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["sec-a", "sec-a-2", "sec-a-3"]);
     }
 
     #[test]

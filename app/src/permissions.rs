@@ -56,12 +56,36 @@ pub struct DocumentAccess {
     pub status: DocStatus,
     /// Whether a revision has ever been approved.
     pub has_published: bool,
+    /// Whether a publisher archived it and no revision has been approved since. A draft saved
+    /// or restored after archiving does not bring it back: only an approval does.
+    pub archived: bool,
 }
 
 impl DocumentAccess {
-    /// Readers see a document once a revision is approved, until it is archived.
+    /// Readers see a document once a revision is approved, until it is archived, and again
+    /// only when a publisher approves a revision after that.
     pub fn readable_by_readers(&self) -> bool {
-        self.has_published && self.status != DocStatus::Archived
+        self.has_published && !self.archived && self.status != DocStatus::Archived
+    }
+}
+
+/// What the permission rule needs to know about one revision of a document, besides the
+/// document itself.
+#[derive(Clone, Copy, Debug)]
+pub struct RevisionAccess {
+    /// The visibility the revision was saved with: who could read it when it was current.
+    pub visibility: Visibility,
+    /// Whether it was ever approved (or imported as approved).
+    pub approved: bool,
+}
+
+/// Whether a published text with this visibility, of a document of `org_id`, is open to a
+/// viewer who is a member of `member_of` (`None`: anonymous).
+fn visible_to(visibility: Visibility, member_of: Option<i64>, org_id: i64) -> bool {
+    match visibility {
+        Visibility::Public => true,
+        Visibility::Network => member_of.is_some(),
+        Visibility::Organisation => member_of == Some(org_id),
     }
 }
 
@@ -93,13 +117,24 @@ impl ReadScope {
         if works_on == Some(doc.org_id) {
             return true;
         }
-        if !doc.readable_by_readers() {
-            return false;
-        }
-        match doc.visibility {
-            Visibility::Public => true,
-            Visibility::Network => member_of.is_some(),
-            Visibility::Organisation => member_of == Some(doc.org_id),
+        doc.readable_by_readers() && visible_to(doc.visibility, member_of, doc.org_id)
+    }
+
+    /// May one revision of a document be read? Only by those who could read it when it was
+    /// current and can read the document now: the organisation's editors, publishers and
+    /// admins always; anyone else only an approved revision whose own visibility admits them,
+    /// of a document they may read today. A revision saved as organisation-only stays so
+    /// after the document is made public; an archived document's revisions leave readers
+    /// with it.
+    pub fn allows_revision(&self, doc: &DocumentAccess, revision: &RevisionAccess) -> bool {
+        match *self {
+            ReadScope::Everything => true,
+            ReadScope::Published { works_on, .. } if works_on == Some(doc.org_id) => true,
+            ReadScope::Published { member_of, .. } => {
+                self.allows(doc)
+                    && revision.approved
+                    && visible_to(revision.visibility, member_of, doc.org_id)
+            }
         }
     }
 
@@ -169,6 +204,12 @@ impl Viewer {
         self.read_scope().allows(doc)
     }
 
+    /// May this viewer read this revision of this document? See [`ReadScope::allows_revision`]:
+    /// every revision page, comparison, history line and server function asks this.
+    pub fn can_read_revision(&self, doc: &DocumentAccess, revision: &RevisionAccess) -> bool {
+        self.read_scope().allows_revision(doc, revision)
+    }
+
     /// [`Self::can_read_document`] as a SQL condition on the `documents` row aliased `alias`.
     pub fn document_filter(&self, alias: &str) -> String {
         self.read_scope().sql(alias)
@@ -198,11 +239,16 @@ impl Viewer {
                 .is_some_and(|u| u.org_id == org_id && u.role >= Role::Publisher)
     }
 
-    /// May this viewer approve a revision written by `author_id`? Nobody but an admin approves
-    /// their own change.
-    pub fn can_approve(&self, org_id: i64, author_id: Option<i64>) -> bool {
-        self.is_admin()
-            || (self.can_publish_for(org_id) && self.user.as_ref().map(|u| u.id) != author_id)
+    /// May this viewer approve the newest revision, given the authors of every revision saved
+    /// since the last approved one (`None` for the importer)? Nobody but an admin approves a
+    /// change they had a hand in: a colleague's small edit on top does not make a publisher's
+    /// own text someone else's.
+    pub fn can_approve(&self, org_id: i64, authors_since_approval: &[Option<i64>]) -> bool {
+        if self.is_admin() {
+            return true;
+        }
+        let me = self.user.as_ref().map(|u| u.id);
+        self.can_publish_for(org_id) && !authors_since_approval.contains(&me)
     }
 
     /// Whose review queue this viewer sees: `None` when they have none, `Some(None)` for every
@@ -233,7 +279,7 @@ impl Viewer {
 /// `alias`: approved at least once and not archived. Lists show only such documents, to everyone.
 pub fn readable_by_readers(alias: &str) -> String {
     format!(
-        "{alias}.published_revision_id IS NOT NULL AND {alias}.status <> '{}'",
+        "{alias}.published_revision_id IS NOT NULL AND {alias}.archived_at IS NULL AND {alias}.status <> '{}'",
         DocStatus::Archived.as_str()
     )
 }
@@ -276,24 +322,27 @@ mod tests {
         for viewer in &viewers {
             for org_id in [1_i64, 2] {
                 for &visibility in Visibility::ALL {
-                    for (status, has_published) in DocStatus::ALL
+                    for (status, has_published, archived) in DocStatus::ALL
                         .iter()
                         .copied()
                         .flat_map(|s| [(s, false), (s, true)])
+                        .flat_map(|(s, p)| [(s, p, false), (s, p, true)])
                     {
                         let doc = DocumentAccess {
                             org_id,
                             visibility,
                             status,
                             has_published,
+                            archived,
                         };
                         let sql = format!(
-                            "SELECT CASE WHEN {} THEN 1 ELSE 0 END FROM (SELECT {} AS org_id, '{}' AS visibility, '{}' AS status, {} AS published_revision_id) d",
+                            "SELECT CASE WHEN {} THEN 1 ELSE 0 END FROM (SELECT {} AS org_id, '{}' AS visibility, '{}' AS status, {} AS published_revision_id, {} AS archived_at) d",
                             viewer.document_filter("d"),
                             org_id,
                             visibility.as_str(),
                             status.as_str(),
-                            if has_published { "7" } else { "NULL" }
+                            if has_published { "7" } else { "NULL" },
+                            if archived { "'2026-03-01T10:00:00Z'" } else { "NULL" }
                         );
                         let allowed: i64 =
                             sqlx::query_scalar(&sql).fetch_one(db.pool()).await.unwrap();
@@ -317,6 +366,7 @@ mod tests {
             visibility: Visibility::Organisation,
             status: DocStatus::Published,
             has_published: true,
+            archived: false,
         };
         assert!(member(1, Role::Reader).can_read_document(&doc));
         assert!(!member(2, Role::Publisher).can_read_document(&doc));
@@ -330,6 +380,7 @@ mod tests {
             visibility: Visibility::Public,
             status: DocStatus::Draft,
             has_published: false,
+            archived: false,
         };
         assert!(!member(1, Role::Reader).can_read_document(&doc));
         assert!(member(1, Role::Editor).can_read_document(&doc));
@@ -345,6 +396,7 @@ mod tests {
             visibility: Visibility::Network,
             status: DocStatus::Draft,
             has_published: true,
+            archived: false,
         };
         assert!(user(5, 2, Role::Reader).can_read_document(&doc));
         assert!(!Viewer::anonymous().can_read_document(&doc));
@@ -357,6 +409,7 @@ mod tests {
             visibility: Visibility::Public,
             status: DocStatus::Archived,
             has_published: true,
+            archived: true,
         };
         assert!(!Viewer::anonymous().can_read_document(&doc));
         assert!(!user(5, 1, Role::Reader).can_read_document(&doc));
@@ -364,20 +417,100 @@ mod tests {
     }
 
     #[test]
+    fn a_draft_saved_after_archiving_does_not_bring_the_document_back() {
+        let doc = DocumentAccess {
+            org_id: 1,
+            visibility: Visibility::Public,
+            status: DocStatus::Draft,
+            has_published: true,
+            archived: true,
+        };
+        assert!(!Viewer::anonymous().can_read_document(&doc));
+        assert!(!user(5, 1, Role::Reader).can_read_document(&doc));
+        assert!(user(5, 1, Role::Editor).can_read_document(&doc));
+    }
+
+    #[test]
+    fn a_revision_is_read_only_by_those_who_could_read_it_then_and_can_read_the_document_now() {
+        let public_now = DocumentAccess {
+            org_id: 1,
+            visibility: Visibility::Public,
+            status: DocStatus::Published,
+            has_published: true,
+            archived: false,
+        };
+        let organisation_only = RevisionAccess {
+            visibility: Visibility::Organisation,
+            approved: true,
+        };
+        let network = RevisionAccess {
+            visibility: Visibility::Network,
+            approved: true,
+        };
+        let public_draft = RevisionAccess {
+            visibility: Visibility::Public,
+            approved: false,
+        };
+        let public = RevisionAccess {
+            visibility: Visibility::Public,
+            approved: true,
+        };
+        let anonymous = Viewer::anonymous();
+        assert!(anonymous.can_read_revision(&public_now, &public));
+        assert!(!anonymous.can_read_revision(&public_now, &organisation_only));
+        assert!(!anonymous.can_read_revision(&public_now, &network));
+        assert!(!anonymous.can_read_revision(&public_now, &public_draft));
+        assert!(user(5, 1, Role::Reader).can_read_revision(&public_now, &organisation_only));
+        assert!(!user(5, 2, Role::Reader).can_read_revision(&public_now, &organisation_only));
+        assert!(user(5, 2, Role::Reader).can_read_revision(&public_now, &network));
+        assert!(!user(5, 1, Role::Reader).can_read_revision(&public_now, &public_draft));
+        assert!(user(5, 1, Role::Editor).can_read_revision(&public_now, &public_draft));
+        assert!(!user(5, 2, Role::Editor).can_read_revision(&public_now, &organisation_only));
+        assert!(user(5, 2, Role::Admin).can_read_revision(&public_now, &public_draft));
+
+        // Made organisation-only later: its once-public revisions leave other organisations.
+        let organisation_now = DocumentAccess {
+            visibility: Visibility::Organisation,
+            ..public_now
+        };
+        assert!(!anonymous.can_read_revision(&organisation_now, &public));
+        assert!(!user(5, 2, Role::Reader).can_read_revision(&organisation_now, &public));
+        assert!(user(5, 1, Role::Reader).can_read_revision(&organisation_now, &public));
+
+        // Archived: no revision is left for readers, every one for the organisation.
+        let archived = DocumentAccess {
+            archived: true,
+            ..public_now
+        };
+        assert!(!anonymous.can_read_revision(&archived, &public));
+        assert!(!user(5, 1, Role::Reader).can_read_revision(&archived, &public));
+        assert!(user(5, 1, Role::Editor).can_read_revision(&archived, &public_draft));
+    }
+
+    #[test]
     fn only_publishers_of_the_organisation_approve_and_never_their_own_change() {
-        assert!(user(1, 1, Role::Publisher).can_approve(1, Some(2)));
+        assert!(user(1, 1, Role::Publisher).can_approve(1, &[Some(2)]));
         assert!(
-            !user(1, 1, Role::Publisher).can_approve(1, Some(1)),
+            !user(1, 1, Role::Publisher).can_approve(1, &[Some(1)]),
             "own change"
         );
-        assert!(!user(1, 1, Role::Editor).can_approve(1, Some(2)));
+        assert!(!user(1, 1, Role::Editor).can_approve(1, &[Some(2)]));
         assert!(
-            !user(1, 2, Role::Publisher).can_approve(1, Some(2)),
+            !user(1, 2, Role::Publisher).can_approve(1, &[Some(2)]),
             "other organisation"
         );
         assert!(
-            user(1, 2, Role::Admin).can_approve(1, Some(1)),
+            user(1, 2, Role::Admin).can_approve(1, &[Some(1)]),
             "admins may"
         );
+    }
+
+    #[test]
+    fn a_colleagues_edit_on_top_does_not_make_a_publishers_own_text_approvable_by_them() {
+        let publisher = user(1, 1, Role::Publisher);
+        // Revisions since the last approval: the publisher's, then an editor's small fix.
+        assert!(!publisher.can_approve(1, &[Some(1), Some(2)]));
+        assert!(!publisher.can_approve(1, &[Some(2), Some(1)]));
+        assert!(publisher.can_approve(1, &[Some(2), None]));
     }
 }

@@ -218,3 +218,149 @@ async fn organisations_may_name_parents_that_come_later_in_the_folder() {
     let (_, page) = server.get(&server.client(), "/orgs/a-child").await;
     assert!(page.contains("/orgs/z-parent"));
 }
+
+#[tokio::test]
+async fn links_and_oversized_files_are_reported_and_skipped_never_followed() {
+    let server = TestServer::start().await;
+    // Files outside the folder a link could reach, which must never be imported.
+    let outside = content_tree(&[
+        ("secret.md", &guide("Secret outside the folder", "")),
+        ("lessons/outside-lesson.md", &guide("Outside lesson", "")),
+    ]);
+    let big = guide("Too big", "").replace(
+        "Body text.",
+        &"A long line of text for a big file.\n".repeat(40_000),
+    );
+    assert!(big.len() > 1024 * 1024);
+    let dir = content_tree(&[
+        ("organisations/test-board.md", ORG),
+        ("guides/good-one.md", &guide("A good guide", "")),
+        ("guides/too-big.md", &big),
+    ]);
+    std::os::unix::fs::symlink(outside.0.join("secret.md"), dir.0.join("guides/linked.md"))
+        .unwrap();
+    std::os::unix::fs::symlink(outside.0.join("lessons"), dir.0.join("lessons")).unwrap();
+
+    let out = server.command(&["import", dir.0.to_str().unwrap()], None);
+    assert_eq!(out.status, 2, "files were skipped: {}", out.stderr);
+    let err = out.stderr;
+    for (location, reason) in [
+        ("guides/linked.md", "is a symbolic link"),
+        ("lessons", "is a symbolic link"),
+        (
+            "guides/too-big.md",
+            "a content file can be at most 1024 KiB",
+        ),
+    ] {
+        let line = err
+            .lines()
+            .find(|l| l.contains(location) && l.contains(reason))
+            .unwrap_or_else(|| panic!("no report for {location} ({reason}) in:\n{err}"));
+        assert!(line.contains("skipped"), "{line}");
+    }
+    assert!(out.stdout.contains("guides: 1 created"), "{}", out.stdout);
+    for slug in ["linked", "too-big", "outside-lesson", "secret"] {
+        assert_eq!(
+            count(
+                &server,
+                &format!("SELECT COUNT(*) FROM documents WHERE slug = '{slug}'")
+            )
+            .await,
+            0,
+            "{slug} not imported"
+        );
+    }
+    assert_eq!(
+        count(
+            &server,
+            "SELECT COUNT(*) FROM documents WHERE title LIKE '%outside%' OR title LIKE '%Outside%'"
+        )
+        .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn an_archived_file_keeps_the_document_from_readers_until_a_published_one_arrives() {
+    let server = TestServer::start().await;
+    let dir = content_tree(&[
+        ("organisations/test-board.md", ORG),
+        ("guides/shelved.md", &guide("Shelved", "")),
+    ]);
+    let import = |server: &TestServer| {
+        let out = server.command(&["import", dir.0.to_str().unwrap()], None);
+        assert_eq!(out.status, 0, "{}", out.stderr);
+    };
+    import(&server);
+    assert_eq!(server.get(&server.client(), "/guides/shelved").await.0, 200);
+    std::fs::write(
+        dir.0.join("guides/shelved.md"),
+        guide("Shelved", "status: archived\n"),
+    )
+    .unwrap();
+    import(&server);
+    assert_eq!(server.get(&server.client(), "/guides/shelved").await.0, 404);
+    // A draft that follows does not bring it back; a published file does.
+    std::fs::write(
+        dir.0.join("guides/shelved.md"),
+        guide("Shelved, redrafted", "status: draft\n"),
+    )
+    .unwrap();
+    import(&server);
+    assert_eq!(server.get(&server.client(), "/guides/shelved").await.0, 404);
+    std::fs::write(dir.0.join("guides/shelved.md"), guide("Shelved, back", "")).unwrap();
+    import(&server);
+    let (status, page) = server.get(&server.client(), "/guides/shelved").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Shelved, back"));
+}
+
+#[tokio::test]
+async fn imported_fields_over_their_size_limits_are_refused_by_name() {
+    let server = TestServer::start().await;
+    let long_topic = format!("topic: {}\n", "t".repeat(101));
+    let many_tags = format!(
+        "tags: [{}]\n",
+        (0..21)
+            .map(|i| format!("tag-{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let lesson = format!(
+        "---\ntitle: Long lesson\norganisation: test-board\nphase: pilot\ncontext: {}\nwhat_happened: It happened.\nrecommendation: Do it.\n---\n",
+        "c".repeat(20_001)
+    );
+    let dir = content_tree(&[
+        ("organisations/test-board.md", ORG),
+        (
+            "guides/long-topic.md",
+            &guide("Long topic", &long_topic).replace("tags: [testing]\n", ""),
+        ),
+        (
+            "guides/many-tags.md",
+            &guide("Many tags", &many_tags).replace("tags: [testing]\n", ""),
+        ),
+        ("lessons/long-lesson.md", &lesson),
+    ]);
+    let out = server.command(&["import", dir.0.to_str().unwrap()], None);
+    assert_eq!(out.status, 2);
+    for (file, field, message) in [
+        ("long-topic.md", "topic", "must be 100 characters or fewer"),
+        ("many-tags.md", "tags", "at most 20 tags"),
+        (
+            "long-lesson.md",
+            "context",
+            "must be 20000 characters or fewer",
+        ),
+    ] {
+        let line = out
+            .stderr
+            .lines()
+            .find(|l| l.contains(file))
+            .unwrap_or_else(|| panic!("no report for {file}:\n{}", out.stderr));
+        assert!(
+            line.contains(&format!("field `{field}`")) && line.contains(message),
+            "{line}"
+        );
+    }
+}

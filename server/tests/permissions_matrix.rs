@@ -14,10 +14,26 @@ enum Doc {
     Organisation,
     /// Never approved; visibility public.
     Draft,
+    /// Revision 1 organisation-only and approved, then revision 2 public and approved: the
+    /// document is public, its first revision is not.
+    Widened,
+    /// Revision 1 public and approved, then revision 2 organisation-only and approved.
+    Narrowed,
+    /// Revision 1 public and approved, then archived, then revision 2 saved as a draft: still
+    /// archived, since no publisher approved anything since.
+    Archived,
 }
 
 impl Doc {
-    const ALL: [Doc; 4] = [Doc::Public, Doc::Network, Doc::Organisation, Doc::Draft];
+    const ALL: [Doc; 7] = [
+        Doc::Public,
+        Doc::Network,
+        Doc::Organisation,
+        Doc::Draft,
+        Doc::Widened,
+        Doc::Narrowed,
+        Doc::Archived,
+    ];
 
     fn slug(self) -> &'static str {
         match self {
@@ -25,6 +41,36 @@ impl Doc {
             Doc::Network => "m-network",
             Doc::Organisation => "m-organisation",
             Doc::Draft => "m-draft",
+            Doc::Widened => "m-widened",
+            Doc::Narrowed => "m-narrowed",
+            Doc::Archived => "m-archived",
+        }
+    }
+
+    /// Each import of the fixture, in order: (visibility, status, body) of the file, or `None`
+    /// when this import leaves the document alone.
+    fn history(self) -> [Option<(&'static str, &'static str, &'static str)>; 3] {
+        const BODY: &str = "Matrix body.";
+        match self {
+            Doc::Public => [Some(("public", "published", BODY)), None, None],
+            Doc::Network => [Some(("network", "published", BODY)), None, None],
+            Doc::Organisation => [Some(("organisation", "published", BODY)), None, None],
+            Doc::Draft => [Some(("public", "draft", BODY)), None, None],
+            Doc::Widened => [
+                Some(("organisation", "published", "Internal first version.")),
+                Some(("public", "published", BODY)),
+                None,
+            ],
+            Doc::Narrowed => [
+                Some(("public", "published", BODY)),
+                Some(("organisation", "published", "Internal second version.")),
+                None,
+            ],
+            Doc::Archived => [
+                Some(("public", "published", BODY)),
+                Some(("public", "archived", BODY)),
+                Some(("public", "draft", "A new draft of an archived document.")),
+            ],
         }
     }
 }
@@ -51,8 +97,34 @@ const VIEWERS: [&str; 8] = [
     "admin",
 ];
 
+// Named rows, for the documents added with a history; each is still written out by hand.
+/// Everyone.
+const EVERYONE: [Cell; 8] = [S(200); 8];
+/// Everyone in the document's organisation, and admins.
+const OWN_ORGANISATION: [Cell; 8] = [
+    S(404),
+    S(200),
+    S(200),
+    S(200),
+    S(404),
+    S(404),
+    S(404),
+    S(200),
+];
+/// The organisation's editors and publishers, and admins.
+const STAFF: [Cell; 8] = [
+    S(404),
+    S(404),
+    S(200),
+    S(200),
+    S(404),
+    S(404),
+    S(404),
+    S(200),
+];
+
 // Rows shared by every route that shows one document.
-const PAGE: [(Doc, [Cell; 8]); 4] = [
+const PAGE: DocRows = &[
     (
         Doc::Public,
         [
@@ -105,8 +177,52 @@ const PAGE: [(Doc, [Cell; 8]); 4] = [
             S(200),
         ],
     ),
+    (Doc::Widened, EVERYONE),
+    (Doc::Narrowed, OWN_ORGANISATION),
+    // Archived, and a draft saved since: still for the organisation's staff only.
+    (Doc::Archived, STAFF),
 ];
-const EDIT: [(Doc, [Cell; 8]); 4] = [
+/// Revision 1 (`/history/1`, `/diff?from=1&to=1`): as the page, except that a revision is read
+/// only by those who could read it when it was current and can read the document now.
+const REVISION_1: DocRows = &[
+    (Doc::Public, EVERYONE),
+    (
+        Doc::Network,
+        [
+            S(404),
+            S(200),
+            S(200),
+            S(200),
+            S(200),
+            S(200),
+            S(200),
+            S(200),
+        ],
+    ),
+    (Doc::Organisation, OWN_ORGANISATION),
+    (Doc::Draft, STAFF),
+    // Public now, but its first revision was organisation-only.
+    (Doc::Widened, OWN_ORGANISATION),
+    // Public then, but the document is organisation-only now.
+    (Doc::Narrowed, OWN_ORGANISATION),
+    (Doc::Archived, STAFF),
+];
+/// Revision 2 (`/history/2`).
+const REVISION_2: DocRows = &[
+    (Doc::Widened, EVERYONE),
+    (Doc::Narrowed, OWN_ORGANISATION),
+    // The draft saved after archiving.
+    (Doc::Archived, STAFF),
+];
+/// Revisions 1 and 2 compared: both must be readable.
+const COMPARE_1_2: DocRows = &[
+    (Doc::Widened, OWN_ORGANISATION),
+    (Doc::Narrowed, OWN_ORGANISATION),
+    (Doc::Archived, STAFF),
+];
+/// Revision 2 compared with itself.
+const COMPARE_2_2: DocRows = &[(Doc::Widened, EVERYONE), (Doc::Narrowed, OWN_ORGANISATION)];
+const EDIT: DocRows = &[
     (
         Doc::Public,
         [
@@ -159,8 +275,47 @@ const EDIT: [(Doc, [Cell; 8]); 4] = [
             S(200),
         ],
     ),
+    (
+        Doc::Widened,
+        [
+            S(401),
+            S(403),
+            S(200),
+            S(200),
+            S(403),
+            S(403),
+            S(403),
+            S(200),
+        ],
+    ),
+    (
+        Doc::Narrowed,
+        [
+            S(401),
+            S(403),
+            S(200),
+            S(200),
+            S(404),
+            S(404),
+            S(404),
+            S(200),
+        ],
+    ),
+    (
+        Doc::Archived,
+        [
+            S(401),
+            S(404),
+            S(200),
+            S(200),
+            S(404),
+            S(404),
+            S(404),
+            S(200),
+        ],
+    ),
 ];
-const LISTED: [(Doc, [Cell; 8]); 4] = [
+const LISTED: DocRows = &[
     (
         Doc::Public,
         [
@@ -214,20 +369,52 @@ const LISTED: [(Doc, [Cell; 8]); 4] = [
             L(false),
         ],
     ),
+    (Doc::Widened, [L(true); 8]),
+    (
+        Doc::Narrowed,
+        [
+            L(false),
+            L(true),
+            L(true),
+            L(true),
+            L(false),
+            L(false),
+            L(false),
+            L(true),
+        ],
+    ),
+    // Archived documents are listed to nobody, whatever drafts follow.
+    (Doc::Archived, [L(false); 8]),
 ];
-const REVIEW_QUEUE: [(Doc, [Cell; 8]); 1] = [(
-    Doc::Draft,
-    [
-        S(401),
-        S(403),
-        L(true),
-        L(true),
-        S(403),
-        L(false),
-        L(false),
-        L(true),
-    ],
-)];
+const REVIEW_QUEUE: DocRows = &[
+    (
+        Doc::Draft,
+        [
+            S(401),
+            S(403),
+            L(true),
+            L(true),
+            S(403),
+            L(false),
+            L(false),
+            L(true),
+        ],
+    ),
+    // Its new draft waits on the organisation's queue like any other.
+    (
+        Doc::Archived,
+        [
+            S(401),
+            S(403),
+            L(true),
+            L(true),
+            S(403),
+            L(false),
+            L(false),
+            L(true),
+        ],
+    ),
+];
 const NEW: [Cell; 8] = [
     S(401),
     S(403),
@@ -246,6 +433,9 @@ type Rows = Vec<(Option<Doc>, [Cell; 8])>;
 type DocRows = &'static [(Doc, [Cell; 8])];
 
 /// Every GET route, with `{kind}` standing for guides, plans and lessons, and its expectations.
+/// `{number}` is revision 1 and a bare `/diff` compares revision 1 with itself; the entries
+/// with other revisions written out check documents whose visibility changed or that were
+/// archived.
 fn table() -> Vec<(&'static str, Rows)> {
     let doc_rows =
         |rows: &[(Doc, [Cell; 8])]| rows.iter().map(|(d, c)| (Some(*d), *c)).collect::<Vec<_>>();
@@ -254,29 +444,56 @@ fn table() -> Vec<(&'static str, Rows)> {
         ("/login", vec![(None, OPEN)]),
         ("/healthz", vec![(None, OPEN)]),
         ("/orgs", vec![(None, OPEN)]),
-        ("/orgs/{slug}", doc_rows(&LISTED)),
-        ("/review", doc_rows(&REVIEW_QUEUE)),
-        ("/{kind}", doc_rows(&LISTED)),
+        ("/orgs/{slug}", doc_rows(LISTED)),
+        ("/review", doc_rows(REVIEW_QUEUE)),
+        ("/{kind}", doc_rows(LISTED)),
         ("/{kind}/new", vec![(None, NEW)]),
-        ("/{kind}/{slug}", doc_rows(&PAGE)),
-        ("/{kind}/{slug}/edit", doc_rows(&EDIT)),
-        ("/{kind}/{slug}/history", doc_rows(&PAGE)),
-        ("/{kind}/{slug}/history/{number}", doc_rows(&PAGE)),
-        ("/{kind}/{slug}/diff", doc_rows(&PAGE)),
-        ("/{kind}/{slug}/export.md", doc_rows(&PAGE)),
-        ("/api/v1/{kind}", doc_rows(&LISTED)),
-        ("/api/v1/{kind}/{slug}", doc_rows(&PAGE)),
+        ("/{kind}/{slug}", doc_rows(PAGE)),
+        ("/{kind}/{slug}/edit", doc_rows(EDIT)),
+        ("/{kind}/{slug}/history", doc_rows(PAGE)),
+        ("/{kind}/{slug}/history/{number}", doc_rows(REVISION_1)),
+        ("/{kind}/{slug}/history/2", doc_rows(REVISION_2)),
+        ("/{kind}/{slug}/diff", doc_rows(REVISION_1)),
+        ("/{kind}/{slug}/diff?from=1&to=2", doc_rows(COMPARE_1_2)),
+        ("/{kind}/{slug}/diff?from=2&to=1", doc_rows(COMPARE_1_2)),
+        ("/{kind}/{slug}/diff?from=2&to=2", doc_rows(COMPARE_2_2)),
+        ("/{kind}/{slug}/export.md", doc_rows(PAGE)),
+        ("/api/v1/{kind}", doc_rows(LISTED)),
+        ("/api/v1/{kind}/{slug}", doc_rows(PAGE)),
     ]
 }
 
-/// Server functions: the read-only ones are checked in the matrix; the others change state and
-/// are covered, with their permissions, by the named test files.
-const SERVER_FUNCTIONS_IN_MATRIX: &[(&str, DocRows)] = &[
-    ("/api/documents/get", &PAGE),
-    ("/api/documents/history", &PAGE),
-    ("/api/documents/revision", &PAGE),
-    ("/api/documents/diff", &PAGE),
-    ("/api/documents/editor", &EDIT),
+/// Server functions: the read-only ones are checked in the matrix, with the arguments they are
+/// called with besides kind and slug; the others change state and are covered, with their
+/// permissions, by the named test files.
+/// Arguments of a server function besides kind and slug.
+type Args = &'static [(&'static str, &'static str)];
+const SERVER_FUNCTIONS_IN_MATRIX: &[(&str, Args, DocRows)] = &[
+    ("/api/documents/get", &[], PAGE),
+    ("/api/documents/history", &[], PAGE),
+    ("/api/documents/revision", &[("number", "1")], REVISION_1),
+    ("/api/documents/revision", &[("number", "2")], REVISION_2),
+    (
+        "/api/documents/diff",
+        &[("from", "1"), ("to", "1")],
+        REVISION_1,
+    ),
+    (
+        "/api/documents/diff",
+        &[("from", "1"), ("to", "2")],
+        COMPARE_1_2,
+    ),
+    (
+        "/api/documents/diff",
+        &[("from", "2"), ("to", "1")],
+        COMPARE_1_2,
+    ),
+    (
+        "/api/documents/diff",
+        &[("from", "2"), ("to", "2")],
+        COMPARE_2_2,
+    ),
+    ("/api/documents/editor", &[], EDIT),
 ];
 const SERVER_FUNCTIONS_ELSEWHERE: &[(&str, &str)] = &[
     ("/api/documents/save", "publishing.rs"),
@@ -302,7 +519,6 @@ const SERVER_FUNCTIONS_ELSEWHERE: &[(&str, &str)] = &[
     ("/api/orgs/list", "this file through /orgs"),
     ("/api/orgs/get", "this file through /orgs/{slug}"),
 ];
-
 fn kind_template(path: &str) -> String {
     let mut segments: Vec<String> = path.split('/').map(str::to_owned).collect();
     for s in segments.iter_mut() {
@@ -342,7 +558,9 @@ async fn every_route_is_in_the_table() {
         }
     }
     for (path, _) in leptos::server_fn::axum::server_fn_paths() {
-        let known = SERVER_FUNCTIONS_IN_MATRIX.iter().any(|(p, _)| *p == path)
+        let known = SERVER_FUNCTIONS_IN_MATRIX
+            .iter()
+            .any(|(p, _, _)| *p == path)
             || SERVER_FUNCTIONS_ELSEWHERE.iter().any(|(p, _)| *p == path);
         if !known {
             missing.push(path.to_owned());
@@ -354,38 +572,43 @@ async fn every_route_is_in_the_table() {
     );
 }
 
-fn fixture() -> common::TempDir {
+/// One fixture document file as the `import`-th import gives it, if it gives it.
+fn doc_file(kind: &str, doc: Doc, import: usize) -> Option<(String, String)> {
+    let (visibility, status, body) = doc.history()[import]?;
+    let extra = match kind {
+        "plans" => "initiative: Single sign-on rollout\nproduct: OneSign\n",
+        "lessons" => {
+            "phase: pilot\ncontext: Context.\nwhat_happened: It happened.\nrecommendation: Do it.\n"
+        }
+        _ => "",
+    };
+    let slug = doc.slug();
+    Some((
+        format!("{kind}/{slug}.md"),
+        format!(
+            "---\ntitle: Matrix {kind} {slug}\nsummary: For the permission matrix.\norganisation: nhs-fife\nowner: callum.sampleton@fife.nhs.example\nvisibility: {visibility}\nstatus: {status}\nreview_by: 2027-01-01\n{extra}---\n{body}\n"
+        ),
+    ))
+}
+
+/// The content of the `import`-th import: the first also holds the demo organisations and
+/// users; later ones only the documents they change.
+fn fixture(import: usize) -> common::TempDir {
     let root = repo_root().join("content");
     let mut files: Vec<(String, String)> = Vec::new();
-    for dir in ["organisations", "users"] {
-        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
-            let path = entry.unwrap().path();
-            files.push((
-                format!("{dir}/{}", path.file_name().unwrap().to_string_lossy()),
-                std::fs::read_to_string(&path).unwrap(),
-            ));
+    if import == 0 {
+        for dir in ["organisations", "users"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                files.push((
+                    format!("{dir}/{}", path.file_name().unwrap().to_string_lossy()),
+                    std::fs::read_to_string(&path).unwrap(),
+                ));
+            }
         }
     }
     for kind in ["guides", "plans", "lessons"] {
-        let extra = match kind {
-            "plans" => "initiative: Single sign-on rollout\nproduct: OneSign\n",
-            "lessons" => "phase: pilot\ncontext: Context.\nwhat_happened: It happened.\nrecommendation: Do it.\n",
-            _ => "",
-        };
-        for doc in Doc::ALL {
-            let (visibility, status) = match doc {
-                Doc::Public => ("public", "published"),
-                Doc::Network => ("network", "published"),
-                Doc::Organisation => ("organisation", "published"),
-                Doc::Draft => ("public", "draft"),
-            };
-            files.push((
-                format!("{kind}/{}.md", doc.slug()),
-                format!(
-                    "---\ntitle: Matrix {kind} {visibility} {status}\nsummary: For the permission matrix.\norganisation: nhs-fife\nowner: callum.sampleton@fife.nhs.example\nvisibility: {visibility}\nstatus: {status}\nreview_by: 2027-01-01\n{extra}---\nMatrix body.\n"
-                ),
-            ));
-        }
+        files.extend(Doc::ALL.iter().filter_map(|d| doc_file(kind, *d, import)));
     }
     let refs: Vec<(&str, &str)> = files
         .iter()
@@ -410,8 +633,14 @@ fn concrete(route: &str, kind: &str, doc: Option<Doc>) -> String {
 
 #[tokio::test]
 async fn every_route_answers_every_viewer_as_the_table_says() {
-    let content = fixture();
+    let content = fixture(0);
     let server = TestServer::start_with_content(content.0.clone()).await;
+    // The later imports change visibility, archive, and save a draft after archiving.
+    for import in 1..3 {
+        let later = fixture(import);
+        let out = server.command(&["import", later.0.to_str().unwrap()], None);
+        assert_eq!(out.status, 0, "import {import}: {}", out.stderr);
+    }
     let tayside_publisher = "tess.publisher@tayside.nhs.example";
     let out = server.command(
         &[
@@ -493,17 +722,11 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
 
     // The read-only server functions answer as their pages do.
     let json = |c: &reqwest::Client| c.clone();
-    for (path, rows) in SERVER_FUNCTIONS_IN_MATRIX {
+    for (path, args, rows) in SERVER_FUNCTIONS_IN_MATRIX {
         for (doc, expected) in rows.iter() {
             for kind in ["guide", "plan", "lesson"] {
                 let mut form = vec![("kind", kind.to_owned()), ("slug", doc.slug().to_owned())];
-                if path.ends_with("/revision") {
-                    form.push(("number", "1".into()));
-                }
-                if path.ends_with("/diff") {
-                    form.push(("from", "1".into()));
-                    form.push(("to", "1".into()));
-                }
+                form.extend(args.iter().map(|(k, v)| (*k, (*v).to_owned())));
                 for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(expected)) {
                     cells += 1;
                     let response = json(client)
@@ -517,7 +740,7 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
                     let status = response.status().as_u16();
                     if S(status) != *want {
                         failures.push(format!(
-                            "POST {path} {kind}/{} as {viewer}: expected {want:?}, got {status}",
+                            "POST {path} {kind}/{} {args:?} as {viewer}: expected {want:?}, got {status}",
                             doc.slug()
                         ));
                     }

@@ -664,9 +664,10 @@ async fn a_text_over_512_kib_gets_a_clear_413_page_and_nothing_is_stored() {
 #[tokio::test]
 async fn exported_markdown_imports_back_as_the_same_document() {
     let server = start().await;
+    // Signed-in members get the owner's email address, which the importer needs.
+    let member = server.signed_in(READER, PASSWORD).await;
     let plan = "/plans/nhs-fife-sso-rollout";
-    let response = server
-        .client()
+    let response = member
         .get(server.url(&format!("{plan}/export.md")))
         .send()
         .await
@@ -707,8 +708,10 @@ async fn exported_markdown_imports_back_as_the_same_document() {
         .collect();
     let dir = content_tree(&refs);
     let second = TestServer::start_with_content(dir.0.clone()).await;
+    second.set_password(READER, PASSWORD);
     let again = second
-        .client()
+        .signed_in(READER, PASSWORD)
+        .await
         .get(second.url(&format!("{plan}/export.md")))
         .send()
         .await
@@ -717,10 +720,13 @@ async fn exported_markdown_imports_back_as_the_same_document() {
         .await
         .unwrap();
     assert_eq!(exported, again);
+    assert!(
+        exported.contains("owner: morag.testwell@fife.nhs.example"),
+        "{exported}"
+    );
 
     for lesson in ["badge-enrolment-queues-on-go-live-day"] {
-        let text = server
-            .client()
+        let text = member
             .get(server.url(&format!("/lessons/{lesson}/export.md")))
             .send()
             .await
@@ -985,5 +991,607 @@ async fn two_editors_taking_one_address_at_once_get_a_field_error_never_a_server
     assert!(
         first.contains(message) != second.contains(message),
         "exactly one author is told why"
+    );
+}
+
+/// Saves a new revision of a guide through the editor, as `client`, with these changes to the
+/// form the editor shows.
+async fn save_guide(
+    server: &TestServer,
+    client: &reqwest::Client,
+    slug: &str,
+    changes: &[(&str, &str)],
+) -> (u16, String) {
+    let path = format!("/guides/{slug}");
+    let (base, page) = edit_form(server, client, &path).await;
+    let title = input_value(&page, "form[title]").unwrap();
+    let mut fields = edit_fields(slug, &base, &title, "Body.", "save");
+    for (name, value) in changes {
+        fields.retain(|(k, _)| k != name);
+        fields.push((name, value));
+    }
+    post_form(server, client, "/api/documents/save", &fields).await
+}
+
+/// Posts a read-only server function as a browser's script would; returns status and body.
+async fn server_fn(
+    server: &TestServer,
+    client: &reqwest::Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (u16, String) {
+    let response = client
+        .post(server.url(path))
+        .header("accept", "application/json")
+        .header("origin", &server.base)
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// The publisher approves the newest revision of a guide, reading it first as they must.
+async fn approve_newest(server: &TestServer, publisher: &reqwest::Client, slug: &str, n: u32) {
+    let (status, page) = server
+        .get(publisher, &format!("/guides/{slug}/history/{n}"))
+        .await;
+    assert_eq!(status, 200, "revision {n} of {slug}");
+    let (status, _) = step(
+        server,
+        publisher,
+        slug,
+        "approve",
+        &shown_revision(&page),
+        "",
+    )
+    .await;
+    assert_eq!(status, 302);
+}
+
+#[tokio::test]
+async fn an_organisation_only_revision_stays_hidden_after_the_guide_is_made_public() {
+    let server = start().await;
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    let publisher = server.signed_in(PUBLISHER, PASSWORD).await;
+    let reader = server.signed_in(READER, PASSWORD).await;
+    let other = server.signed_in(OTHER_READER, PASSWORD).await;
+    let anonymous = server.client();
+
+    let mut form = guide_form(
+        "Internal first",
+        "Our internal lock-out numbers.",
+        "organisation",
+    );
+    form.retain(|(k, _)| *k != "form[intent]");
+    form.push(("form[intent]", "submit"));
+    post_form(&server, &editor, "/api/documents/save", &form).await;
+    approve_newest(&server, &publisher, "internal-first", 1).await;
+    let (status, _) = save_guide(
+        &server,
+        &editor,
+        "internal-first",
+        &[
+            ("form[visibility]", "public"),
+            ("form[body]", "The public version."),
+            ("form[intent]", "submit"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 302);
+    approve_newest(&server, &publisher, "internal-first", 2).await;
+
+    let path = "/guides/internal-first";
+    let (status, page) = server.get(&anonymous, path).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("The public version."));
+    for outsider in [&anonymous, &other] {
+        for hidden in [
+            format!("{path}/history/1"),
+            format!("{path}/diff?from=1&to=2"),
+            format!("{path}/diff?from=2&to=1"),
+        ] {
+            assert_eq!(server.get(outsider, &hidden).await.0, 404, "{hidden}");
+        }
+        let (status, history) = server.get(outsider, &format!("{path}/history")).await;
+        assert_eq!(status, 200);
+        assert!(
+            history.contains("Revision 2") && !history.contains("Revision 1"),
+            "the history lists only what they may read"
+        );
+        let revision = [
+            ("kind", "guide"),
+            ("slug", "internal-first"),
+            ("number", "1"),
+        ];
+        let (status, body) =
+            server_fn(&server, outsider, "/api/documents/revision", &revision).await;
+        assert_eq!(status, 404, "{body}");
+        assert!(!body.contains("internal lock-out"));
+        let diff = [
+            ("kind", "guide"),
+            ("slug", "internal-first"),
+            ("from", "1"),
+            ("to", "2"),
+        ];
+        let (status, body) = server_fn(&server, outsider, "/api/documents/diff", &diff).await;
+        assert_eq!(status, 404, "{body}");
+        assert!(!body.contains("internal lock-out"));
+    }
+    assert_eq!(
+        server.get(&anonymous, &format!("{path}/history/2")).await.0,
+        200
+    );
+    // Its own organisation could read it then and can now.
+    let (status, page) = server.get(&reader, &format!("{path}/history/1")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("internal lock-out"));
+    assert_eq!(
+        server
+            .get(&reader, &format!("{path}/diff?from=1&to=2"))
+            .await
+            .0,
+        200
+    );
+}
+
+#[tokio::test]
+async fn an_archived_document_stays_archived_through_new_drafts_until_a_publisher_approves() {
+    let server = start().await;
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    let publisher = server.signed_in(PUBLISHER, PASSWORD).await;
+    let reader = server.signed_in(READER, PASSWORD).await;
+    let anonymous = server.client();
+    let slug = "pilot-board-sso-smart-card-blueprint";
+    let path = format!("/guides/{slug}");
+
+    let (_, page) = server.get(&publisher, &path).await;
+    let (status, _) = step(
+        &server,
+        &publisher,
+        slug,
+        "archive",
+        &shown_revision(&page),
+        "",
+    )
+    .await;
+    assert_eq!(status, 302);
+    assert_eq!(server.get(&anonymous, &path).await.0, 404);
+
+    // An editor saves a draft, then restores the old text: neither brings it back.
+    let (status, _) = save_guide(&server, &editor, slug, &[("form[body]", "A new draft.")]).await;
+    assert_eq!(status, 302);
+    for viewer in [&anonymous, &reader] {
+        assert_eq!(server.get(viewer, &path).await.0, 404, "after a draft");
+    }
+    let (_, list) = server.get(&anonymous, "/guides?org=nhs-fife").await;
+    assert!(!list.contains(&path), "not listed");
+    let (_, page) = server.get(&editor, &path).await;
+    assert!(
+        page.contains("Archived: readers no longer see it"),
+        "its organisation is told where it stands"
+    );
+    let (status, _) = post_form(
+        &server,
+        &editor,
+        "/api/documents/restore",
+        &[("kind", "guide"), ("slug", slug), ("number", "1")],
+    )
+    .await;
+    assert_eq!(status, 302);
+    for viewer in [&anonymous, &reader] {
+        assert_eq!(server.get(viewer, &path).await.0, 404, "after a restore");
+        assert_eq!(
+            server.get(viewer, &format!("{path}/export.md")).await.0,
+            404
+        );
+        assert_eq!(
+            server
+                .get(viewer, &format!("/api/v1/guides/{slug}"))
+                .await
+                .0,
+            404
+        );
+    }
+    let (_, page) = server.get(&editor, &path).await;
+    assert!(page.contains("Archived: readers no longer see it"));
+
+    // Sending it for review does not either; a publisher's approval does.
+    let (status, _) = save_guide(
+        &server,
+        &editor,
+        slug,
+        &[
+            ("form[body]", "Back, reviewed."),
+            ("form[intent]", "submit"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 302);
+    assert_eq!(server.get(&anonymous, &path).await.0, 404, "in review");
+    approve_newest(&server, &publisher, slug, 4).await;
+    let (status, page) = server.get(&anonymous, &path).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Back, reviewed."));
+    let (_, page) = server.get(&editor, &path).await;
+    assert!(!page.contains("Archived"), "approval ends the archiving");
+}
+
+#[tokio::test]
+async fn a_publisher_cannot_approve_their_own_text_after_a_colleagues_small_edit() {
+    let server = start().await;
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    let publisher = server.signed_in(PUBLISHER, PASSWORD).await;
+    let mut form = guide_form("Publisher text", "The publisher's own text.", "public");
+    form.retain(|(k, _)| *k != "form[owner]");
+    form.push(("form[owner]", PUBLISHER));
+    post_form(&server, &publisher, "/api/documents/save", &form).await;
+    // A colleague fixes a comma and sends it for review.
+    let (status, _) = save_guide(
+        &server,
+        &editor,
+        "publisher-text",
+        &[
+            ("form[body]", "The publisher's own text, fixed."),
+            ("form[owner]", PUBLISHER),
+            ("form[intent]", "submit"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 302);
+
+    let path = "/guides/publisher-text";
+    let (_, page) = server.get(&publisher, &format!("{path}/history/2")).await;
+    assert!(!page.contains("Approve and publish"), "no approve button");
+    step(
+        &server,
+        &publisher,
+        "publisher-text",
+        "approve",
+        &shown_revision(&page),
+        "",
+    )
+    .await;
+    let (_, page) = server.get(&publisher, path).await;
+    assert!(
+        page.contains("another publisher must approve it"),
+        "refusal explained"
+    );
+    assert_eq!(server.get(&server.client(), path).await.0, 404);
+
+    let admin = server
+        .signed_in("admin@trustshare.localhost", &server.admin_password)
+        .await;
+    let (_, page) = server.get(&admin, &format!("{path}/history/2")).await;
+    step(
+        &server,
+        &admin,
+        "publisher-text",
+        "approve",
+        &shown_revision(&page),
+        "",
+    )
+    .await;
+    assert_eq!(server.get(&server.client(), path).await.0, 200);
+}
+
+#[tokio::test]
+async fn anonymous_readers_get_owners_names_never_their_email_addresses() {
+    let server = start().await;
+    let email = "morag.testwell@fife.nhs.example";
+    let plan = "/plans/nhs-fife-sso-rollout";
+    let anonymous = server.client();
+    let (status, exported) = server.get(&anonymous, &format!("{plan}/export.md")).await;
+    assert_eq!(status, 200);
+    assert!(
+        exported.contains("owner_name: Morag Testwell"),
+        "{exported}"
+    );
+    assert!(!exported.contains('@'), "{exported}");
+    for path in [
+        plan.to_owned(),
+        "/api/v1/plans/nhs-fife-sso-rollout".to_owned(),
+    ] {
+        let (status, body) = server.get(&anonymous, &path).await;
+        assert_eq!(status, 200);
+        assert!(body.contains("Morag Testwell"), "{path}");
+        assert!(!body.contains(email), "{path}");
+    }
+    let member = server.signed_in(OTHER_READER, PASSWORD).await;
+    let (_, exported) = server.get(&member, &format!("{plan}/export.md")).await;
+    assert!(exported.contains(&format!("owner: {email}")), "{exported}");
+}
+
+#[tokio::test]
+async fn editor_messages_reveal_neither_accounts_nor_hidden_documents() {
+    let server = start().await;
+    let tayside = "kirsty.dummett@tayside.nhs.example";
+    server.set_password(tayside, PASSWORD);
+    let editor = server.signed_in(tayside, PASSWORD).await;
+    let hidden = "guides/emergency-access-security-questions-policy";
+    for owner in ["nobody@nowhere.example", EDITOR] {
+        let related = format!(
+            "{hidden}\nguides/no-such-guide\nguides/fast-user-switching-shared-ae-workstations"
+        );
+        let form = [
+            ("form[kind]", "lesson"),
+            ("form[slug]", ""),
+            ("form[base_revision]", "0"),
+            ("form[org]", "nhs-tayside"),
+            ("form[title]", "Linking lesson"),
+            ("form[summary]", "A lesson with links."),
+            ("form[body]", ""),
+            ("form[phase]", "pilot"),
+            ("form[context]", "Context."),
+            ("form[what_happened]", "It happened."),
+            ("form[recommendation]", "Do it."),
+            ("form[related]", &related),
+            ("form[visibility]", "network"),
+            ("form[owner]", owner),
+            ("form[review_by]", "2027-06-30"),
+            ("form[intent]", "save"),
+        ];
+        let (_, location) = post_form(&server, &editor, "/api/documents/save", &form).await;
+        assert_eq!(location, "/lessons/new", "refused");
+        let (_, page) = server.get(&editor, "/lessons/new").await;
+        assert!(
+            page.contains(&format!(
+                "{owner} is not the email address of a member of the document&#x27;s organisation"
+            )) || page.contains(&format!(
+                "{owner} is not the email address of a member of the document's organisation"
+            )),
+            "the same answer whether or not {owner} has an account"
+        );
+        assert!(!page.contains("No user has") && !page.contains("must be a member"));
+        // A document the author may not read is answered exactly as a missing one.
+        assert!(
+            page.contains(&format!("There is no guide at /{hidden}")),
+            "hidden"
+        );
+        assert!(
+            page.contains("There is no guide at /guides/no-such-guide"),
+            "missing"
+        );
+        assert!(
+            !page.contains("There is no guide at /guides/fast-user-switching"),
+            "a readable link is fine"
+        );
+    }
+}
+
+#[tokio::test]
+async fn readers_learn_nothing_about_unpublished_revisions() {
+    let server = start().await;
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    let other = server.signed_in(OTHER_READER, PASSWORD).await;
+    let slug = "pilot-board-sso-smart-card-blueprint";
+    let readers = [server.client(), other];
+    let mut before = Vec::new();
+    for reader in &readers {
+        let (_, api) = server.get(reader, &format!("/api/v1/guides/{slug}")).await;
+        let (_, get) = server_fn(
+            &server,
+            reader,
+            "/api/documents/get",
+            &[("kind", "guide"), ("slug", slug)],
+        )
+        .await;
+        before.push((api, get));
+    }
+    let (status, _) = save_guide(
+        &server,
+        &editor,
+        slug,
+        &[
+            ("form[body]", "Unpublished words."),
+            ("form[intent]", "submit"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 302);
+    for (reader, (api_before, get_before)) in readers.iter().zip(before) {
+        let (_, api) = server.get(reader, &format!("/api/v1/guides/{slug}")).await;
+        let (_, get) = server_fn(
+            &server,
+            reader,
+            "/api/documents/get",
+            &[("kind", "guide"), ("slug", slug)],
+        )
+        .await;
+        assert_eq!(api, api_before, "the JSON API says the same as before");
+        assert_eq!(get, get_before, "the page's data says the same as before");
+        for body in [&api, &get] {
+            assert!(!body.contains("in_review") && !body.contains("\"pending\":{"));
+            assert!(body.contains("\"head_revision_id\":null"), "{body}");
+        }
+        let (_, page) = server.get(reader, &format!("/guides/{slug}")).await;
+        assert!(!page.contains("In review") && !page.contains("name=\"revision\""));
+    }
+    // The organisation's editors still see it all.
+    let (_, page) = server.get(&editor, &format!("/guides/{slug}")).await;
+    assert!(page.contains("is in review"));
+}
+
+#[tokio::test]
+async fn every_field_has_a_size_limit_with_a_clear_message_and_the_form_is_kept() {
+    let server = start().await;
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    let topic = "t".repeat(101);
+    let tags = (0..21)
+        .map(|i| format!("tag-{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let comment = "c".repeat(1001);
+    let owner = format!("{}@fife.nhs.example", "o".repeat(300));
+    let visibility = "v".repeat(5000);
+    let review_by = format!("2027-01-01{}", "9".repeat(5000));
+    let new_slug = "s".repeat(101);
+    let initiative = "i".repeat(201);
+    let milestone = "m".repeat(201);
+    let sites = (0..101)
+        .map(|i| format!("Site {i}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let form = [
+        ("form[kind]", "plan"),
+        ("form[slug]", ""),
+        ("form[base_revision]", "0"),
+        ("form[org]", "nhs-fife"),
+        ("form[new_slug]", new_slug.as_str()),
+        ("form[title]", "Limits plan"),
+        ("form[summary]", "Kept summary."),
+        ("form[body]", "Kept body."),
+        ("form[topic]", topic.as_str()),
+        ("form[tags]", tags.as_str()),
+        ("form[visibility]", visibility.as_str()),
+        ("form[owner]", owner.as_str()),
+        ("form[review_by]", review_by.as_str()),
+        ("form[comment]", comment.as_str()),
+        ("form[initiative]", initiative.as_str()),
+        ("form[product]", "OneSign"),
+        ("form[sites]", sites.as_str()),
+        ("form[milestones][0][phase]", "Pilot"),
+        ("form[milestones][0][name]", milestone.as_str()),
+        ("form[milestones][0][baseline]", "2026-01-05"),
+        ("form[milestones][0][forecast]", "2026-01-19"),
+        ("form[intent]", "save"),
+    ];
+    let (_, location) = post_form(&server, &editor, "/api/documents/save", &form).await;
+    assert_eq!(location, "/plans/new");
+    let (_, page) = server.get(&editor, "/plans/new").await;
+    for message in [
+        "The topic must be 100 characters or fewer",
+        "Tags: give at most 20 tags",
+        "What you changed must be 1000 characters or fewer",
+        "The owner&#x27;s email address must be 254 characters or fewer",
+        "Choose who can see it: public, network or organisation",
+        "Review-by date: write it as YYYY-MM-DD",
+        "Web address: it must be 100 characters or fewer",
+        "The initiative must be 200 characters or fewer",
+        "Sites: give at most 100",
+        "The name of milestone 1 must be 200 characters or fewer",
+    ] {
+        let alt = message.replace("&#x27;", "'");
+        assert!(
+            page.contains(message) || page.contains(&alt),
+            "message: {message}"
+        );
+    }
+    assert!(
+        !page.contains("unknown visibility") && !page.contains("is not a real date"),
+        "an over-long value is not echoed back in a message"
+    );
+    for kept in [
+        &topic,
+        &comment,
+        &initiative,
+        &milestone,
+        &"Kept summary.".to_owned(),
+    ] {
+        assert!(page.contains(kept.as_str()), "typed text kept");
+    }
+    let db = server.db().await;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents WHERE title = 'Limits plan'")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 0, "nothing stored");
+
+    // Rows beyond the most a plan may have are refused with one message.
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for i in 0..201 {
+        for (col, value) in [
+            ("phase", "Pilot".to_owned()),
+            ("name", format!("Step {i}")),
+            ("baseline", "2026-01-05".to_owned()),
+            ("forecast", "2026-01-05".to_owned()),
+        ] {
+            rows.push((format!("form[milestones][{i}][{col}]"), value));
+        }
+    }
+    let mut form: Vec<(&str, &str)> = vec![
+        ("form[kind]", "plan"),
+        ("form[slug]", ""),
+        ("form[base_revision]", "0"),
+        ("form[org]", "nhs-fife"),
+        ("form[title]", "Many milestones"),
+        ("form[intent]", "save"),
+    ];
+    form.extend(rows.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    post_form(&server, &editor, "/api/documents/save", &form).await;
+    let (_, page) = server.get(&editor, "/plans/new").await;
+    assert!(page.contains("A plan can have at most 200 milestones"));
+
+    // A lesson's sections and links.
+    let context = "x".repeat(20_001);
+    let related = (0..51)
+        .map(|i| format!("guides/g-{i}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let form = [
+        ("form[kind]", "lesson"),
+        ("form[slug]", ""),
+        ("form[base_revision]", "0"),
+        ("form[org]", "nhs-fife"),
+        ("form[title]", "Long lesson"),
+        ("form[phase]", "pilot"),
+        ("form[context]", context.as_str()),
+        ("form[related]", related.as_str()),
+        ("form[intent]", "save"),
+    ];
+    post_form(&server, &editor, "/api/documents/save", &form).await;
+    let (_, page) = server.get(&editor, "/lessons/new").await;
+    assert!(page.contains("Context must be 20000 characters or fewer"));
+    assert!(page.contains("Related plans and guides: give at most 50"));
+    assert!(page.contains(&context), "typed text kept");
+}
+
+#[tokio::test]
+async fn workflow_comments_and_server_function_arguments_have_size_limits() {
+    let server = start().await;
+    let editor = server.signed_in(EDITOR, PASSWORD).await;
+    let publisher = server.signed_in(PUBLISHER, PASSWORD).await;
+    let mut form = guide_form("Long comment", "Body.", "public");
+    form.retain(|(k, _)| *k != "form[intent]");
+    form.push(("form[intent]", "submit"));
+    post_form(&server, &editor, "/api/documents/save", &form).await;
+    let (_, page) = server.get(&publisher, "/guides/long-comment").await;
+    let revision = shown_revision(&page);
+    step(
+        &server,
+        &publisher,
+        "long-comment",
+        "send-back",
+        &revision,
+        &"c".repeat(1001),
+    )
+    .await;
+    let (_, page) = server.get(&publisher, "/guides/long-comment").await;
+    assert!(page.contains("The comment must be 1000 characters or fewer"));
+    assert!(page.contains("In review"), "not sent back");
+
+    let long_slug = "s".repeat(101);
+    for (path, args) in [
+        ("/api/documents/get", vec![]),
+        ("/api/documents/history", vec![]),
+        ("/api/documents/revision", vec![("number", "1")]),
+        ("/api/documents/diff", vec![("from", "1"), ("to", "1")]),
+    ] {
+        let mut form = vec![("kind", "guide"), ("slug", long_slug.as_str())];
+        form.extend(args);
+        let (status, body) = server_fn(&server, &editor, path, &form).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        assert!(body.contains("web address is too long"), "{path}: {body}");
+    }
+    let (status, body) = server
+        .get(
+            &server.client(),
+            &format!("/api/v1/guides?q={}", "q".repeat(201)),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(
+        body.contains("The search words must be 200 characters or fewer"),
+        "{body}"
     );
 }

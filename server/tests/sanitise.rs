@@ -331,3 +331,43 @@ fn legitimate_markdown_keeps_its_structure() {
     assert!(r.html.contains(r#"href="https://www.nhs.uk""#));
     assert!(problems(&r.html).is_empty(), "{:?}", problems(&r.html));
 }
+
+#[tokio::test]
+async fn nesting_deeper_than_the_limit_reaches_readers_as_flat_text() {
+    let org = "---\nname: Test Board\ncode: T1\nnation: scotland\nkind: health-board\n---\n";
+    let deep = [
+        ("quotes", format!("{}deep quote", "> ".repeat(20_000))),
+        ("lists", format!("{}deep list", "1. ".repeat(20_000))),
+        ("html", format!("{}deep html", "<div>".repeat(20_000))),
+    ];
+    let mut files: Vec<(String, String)> = vec![("organisations/test-board.md".into(), org.into())];
+    for (slug, body) in &deep {
+        files.push((
+            format!("guides/{slug}.md"),
+            format!("---\ntitle: Deep {slug}\nsummary: Deep.\norganisation: test-board\nvisibility: public\n---\n{body}\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let dir = content_tree(&refs);
+    let server = TestServer::start_with_content(dir.0.clone()).await;
+    for (slug, tag, text) in [
+        ("quotes", "<blockquote", "deep quote"),
+        ("lists", "<ol", "deep list"),
+        ("html", "<div", "deep html"),
+    ] {
+        let (status, page) = server
+            .get(&server.client(), &format!("/guides/{slug}"))
+            .await;
+        assert_eq!(status, 200, "{slug}");
+        let html = prose(&page);
+        let depth = html.matches(tag).count();
+        assert!(
+            depth <= 128,
+            "{slug}: {depth} levels of {tag} reached the page"
+        );
+        assert!(html.contains(text), "{slug}: the text is kept");
+    }
+}

@@ -5,6 +5,8 @@
 //! Each file is validated completely before anything is written, then stored in its own
 //! transaction, so a bad file is reported (path, line, field, reason) and skipped while the
 //! others load, and nothing is ever half-written. Importing the same folder twice changes nothing.
+//! Symbolic links are never followed and no file over [`MAX_CONTENT_FILE_BYTES`] is read: such
+//! files are reported and skipped like bad ones.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -15,6 +17,7 @@ use serde::Deserialize;
 use crate::db::{Actor, Db};
 use crate::documents::import::Outcome;
 use crate::kinds::DocKind;
+use crate::limits::MAX_CONTENT_FILE_BYTES;
 
 mod documents;
 mod front_matter;
@@ -105,7 +108,7 @@ pub async fn import_dir(db: &Db, dir: &Path) -> Result<ImportReport, ImportFailu
     let actor = Actor::system("import");
 
     // Parents must exist before their children: retry files whose parent is not there yet.
-    let mut pending: Vec<(PathBuf, String)> = read_kind(dir, "organisations")?;
+    let mut pending: Vec<(PathBuf, String)> = read_kind(dir, "organisations", &mut report)?;
     loop {
         let mut waiting = Vec::new();
         let before = pending.len();
@@ -123,14 +126,14 @@ pub async fn import_dir(db: &Db, dir: &Path) -> Result<ImportReport, ImportFailu
         pending = waiting.into_iter().map(|(p, t, _)| (p, t)).collect();
     }
 
-    for (path, text) in read_kind(dir, "users")? {
+    for (path, text) in read_kind(dir, "users", &mut report)? {
         match users::import(db, &actor, &path, &text).await? {
             Ok(outcome) => report.count("users", outcome),
             Err(e) => report.errors.push(e),
         }
     }
     for kind in DocKind::all() {
-        for (path, text) in read_kind(dir, kind.path())? {
+        for (path, text) in read_kind(dir, kind.path(), &mut report)? {
             match documents::import(db, &actor, kind, &path, &text).await? {
                 Ok(outcome) => report.count(kind.path(), outcome),
                 Err(e) => report.errors.push(e),
@@ -140,11 +143,27 @@ pub async fn import_dir(db: &Db, dir: &Path) -> Result<ImportReport, ImportFailu
     Ok(report)
 }
 
-/// The `.md` files of one kind's folder, sorted by name; a missing folder is empty.
-fn read_kind(dir: &Path, kind: &str) -> Result<Vec<(PathBuf, String)>, ImportFailure> {
+/// The `.md` files of one kind's folder, sorted by name; a missing folder is empty. Symbolic
+/// links (to files or folders, the kind's folder included) are not followed, and files over
+/// [`MAX_CONTENT_FILE_BYTES`] are not read: each is reported in `report` and skipped like any
+/// other bad file.
+fn read_kind(
+    dir: &Path,
+    kind: &str,
+    report: &mut ImportReport,
+) -> Result<Vec<(PathBuf, String)>, ImportFailure> {
     let folder = dir.join(kind);
-    let entries = match std::fs::read_dir(&folder) {
-        Ok(entries) => entries,
+    match std::fs::symlink_metadata(&folder) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            report.errors.push(file_error(
+                &folder,
+                None,
+                None,
+                "is a symbolic link: links are not followed, so this folder was skipped",
+            ));
+            return Ok(Vec::new());
+        }
+        Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(source) => {
             return Err(ImportFailure::Io {
@@ -152,19 +171,82 @@ fn read_kind(dir: &Path, kind: &str) -> Result<Vec<(PathBuf, String)>, ImportFai
                 source,
             })
         }
-    };
+    }
+    let entries = std::fs::read_dir(&folder).map_err(|source| ImportFailure::Io {
+        path: folder.clone(),
+        source,
+    })?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
         .collect();
     paths.sort();
-    paths
-        .into_iter()
-        .map(|path| match std::fs::read_to_string(&path) {
-            Ok(text) => Ok((path, text)),
-            Err(source) => Err(ImportFailure::Io { path, source }),
-        })
-        .collect()
+    let mut files = Vec::new();
+    for path in paths {
+        match read_file(&path)? {
+            Ok(text) => files.push((path, text)),
+            Err(message) => report.errors.push(file_error(&path, None, None, message)),
+        }
+    }
+    Ok(files)
+}
+
+/// Reads one content file, refusing links, folders, files over the size limit and text that is
+/// not UTF-8 (the message says which). A fault of the disk stops the import.
+fn read_file(path: &Path) -> Result<Result<String, String>, ImportFailure> {
+    use std::io::Read;
+
+    let io = |source| ImportFailure::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let meta = std::fs::symlink_metadata(path).map_err(io)?;
+    if meta.file_type().is_symlink() {
+        return Ok(Err(
+            "is a symbolic link: links are not followed, so this file was skipped".into(),
+        ));
+    }
+    if !meta.is_file() {
+        return Ok(Err("is not a regular file, so it was skipped".into()));
+    }
+    let too_large = |bytes: u64| {
+        format!(
+            "is {} KiB: a content file can be at most {} KiB, so it was skipped",
+            bytes.div_ceil(1024),
+            MAX_CONTENT_FILE_BYTES / 1024
+        )
+    };
+    if meta.len() > MAX_CONTENT_FILE_BYTES {
+        return Ok(Err(too_large(meta.len())));
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    // The name was checked before it was opened; make sure the file opened is the one checked,
+    // not a link put in its place meanwhile.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let opened = file.metadata().map_err(io)?;
+        if (opened.dev(), opened.ino()) != (meta.dev(), meta.ino()) {
+            return Ok(Err(
+                "changed while it was being read (now a link or another file), so it was skipped"
+                    .into(),
+            ));
+        }
+    }
+    // A file that grows after the check is still read no further than the limit.
+    let mut bytes = Vec::new();
+    file.take(MAX_CONTENT_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_CONTENT_FILE_BYTES {
+        return Ok(Err(too_large(bytes.len() as u64)));
+    }
+    Ok(String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "is not UTF-8 text (byte {}), so it was skipped",
+            e.utf8_error().valid_up_to() + 1
+        )
+    }))
 }
 
 pub(crate) fn file_error(

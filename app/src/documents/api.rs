@@ -208,7 +208,10 @@ pub async fn preview_markdown(markdown: String) -> Result<String, AppError> {
         async {
             viewer().await?.require_user()?;
             if markdown.len() > crate::limits::MAX_BODY_BYTES {
-                return Err(AppError::Invalid("The text is too long to preview".into()));
+                return Err(AppError::Invalid(format!(
+                    "The text is too long to preview: it must be {} KiB or less",
+                    crate::limits::MAX_BODY_BYTES / 1024
+                )));
             }
             Ok(crate::markdown::render(&markdown).html)
         }

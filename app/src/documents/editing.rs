@@ -12,7 +12,7 @@ use crate::db::{self, Actor, Change, Db, Entity, Event};
 use crate::error::{AppError, AppResult};
 use crate::flash;
 use crate::kinds::DocKind;
-use crate::limits::MAX_BODY_BYTES;
+use crate::limits::{self, MAX_BODY_BYTES, MAX_COMMENT_CHARS, MAX_SLUG_CHARS};
 use crate::orgs::store as orgs;
 use crate::permissions::{DocStatus, Viewer, Visibility};
 use crate::users::store as users;
@@ -84,7 +84,7 @@ pub async fn editor(
 ) -> AppResult<EditorData> {
     let user = viewer.require_user()?;
     let kept: Option<EditorFlash> = flash::take(session, &flash_key(kind, slug)).await?;
-    let (form, status, title) = match slug {
+    let (form, status, title, archived) = match slug {
         None => {
             if !viewer.can_create_documents() {
                 return Err(AppError::Forbidden);
@@ -95,7 +95,7 @@ pub async fn editor(
                 owner: user.email.clone(),
                 ..DocumentForm::new(kind)
             };
-            (form, None, format!("New {}", kind.label()))
+            (form, None, format!("New {}", kind.label()), false)
         }
         Some(slug) => {
             let row = store::find_readable(db, viewer, kind, slug)
@@ -107,7 +107,12 @@ pub async fn editor(
             let head = revisions::expect(db.pool(), row.head()?).await?;
             let text = head.text(kind)?;
             let form = form_from(db, &row, &text, head.id).await?;
-            (form, Some(row.status), format!("Edit: {}", head.title))
+            (
+                form,
+                Some(row.status),
+                format!("Edit: {}", head.title),
+                row.is_archived(),
+            )
         }
     };
     let orgs = if viewer.writes_for_every_organisation() {
@@ -132,6 +137,7 @@ pub async fn editor(
         preview_html,
         orgs,
         status,
+        archived,
         max_body_kib: MAX_BODY_BYTES / 1024,
     })
 }
@@ -154,6 +160,10 @@ async fn check(
     let mut errors = Vec::new();
     let org_id = match existing {
         Some(row) => Some(row.org_id),
+        None if limits::over(form.org.trim(), MAX_SLUG_CHARS) => {
+            errors.push(FormError::new("org", "Choose an organisation"));
+            None
+        }
         None => match orgs::id_by_slug(db.pool(), form.org.trim()).await? {
             Some(id) if viewer.can_edit_for(id) => Some(id),
             Some(_) => {
@@ -177,17 +187,31 @@ async fn check(
             } else {
                 form.new_slug.trim().to_ascii_lowercase()
             };
-            match crate::slugs::validate_slug(&wanted) {
-                Ok(()) if wanted == "new" => errors.push(FormError::new(
-                    "new_slug",
-                    "Web address: \"new\" is reserved; choose another",
-                )),
-                Ok(()) => {}
-                Err(m) => errors.push(FormError::new("new_slug", format!("Web address: {m}"))),
+            if limits::over(&wanted, MAX_SLUG_CHARS) {
+                // Made from a long title, or typed: either way, not echoed back.
+                let message = if form.new_slug.trim().is_empty() {
+                    format!("Web address: the title is too long to make one from; type one of {MAX_SLUG_CHARS} characters or fewer")
+                } else {
+                    format!("Web address: it must be {MAX_SLUG_CHARS} characters or fewer")
+                };
+                errors.push(FormError::new("new_slug", message));
+                String::new()
+            } else {
+                match crate::slugs::validate_slug(&wanted) {
+                    Ok(()) if wanted == "new" => errors.push(FormError::new(
+                        "new_slug",
+                        "Web address: \"new\" is reserved; choose another",
+                    )),
+                    Ok(()) => {}
+                    Err(m) => errors.push(FormError::new("new_slug", format!("Web address: {m}"))),
+                }
+                wanted
             }
-            wanted
         }
     };
+    if let Some(m) = limits::too_long("What you changed", form.comment.trim(), MAX_COMMENT_CHARS) {
+        errors.push(FormError::new("comment", m));
+    }
     let fields = kind.spec().read_form(&form.fields, &mut errors);
     let input = validate::Input {
         kind,
@@ -202,7 +226,7 @@ async fn check(
         owner: &form.owner,
         fields,
     };
-    let checked = validate::check(db, Source::Editor, input).await?;
+    let checked = validate::check(db, Source::Editor(viewer), input).await?;
     match (checked, org_id) {
         (Ok(text), Some(org_id)) if errors.is_empty() => Ok(Ok(Checked { org_id, slug, text })),
         (checked, _) => {
@@ -302,7 +326,7 @@ pub async fn save(
         None => create(&mut rec, kind, &checked, &author, &comment).await?,
     };
     let doc = match written {
-        Written::Saved(doc) => doc,
+        Written::Saved(doc) => *doc,
         Written::Conflict { conflict, head_id } => {
             rec.rollback().await?;
             // Keep the author's text; the next save deliberately replaces the newer revision.
@@ -349,7 +373,7 @@ pub async fn save(
 
 /// What a save wrote, or why it wrote nothing.
 enum Written {
-    Saved(DocRow),
+    Saved(Box<DocRow>),
     /// Someone saved a newer revision since the author opened the editor.
     Conflict {
         conflict: Conflict,
@@ -420,7 +444,7 @@ async fn save_revision(
         })
         .await?;
     }
-    Ok(Written::Saved(current))
+    Ok(Written::Saved(Box::new(current)))
 }
 
 /// Creates a document with its first revision, unless its address is taken.
@@ -467,7 +491,7 @@ async fn create(
         },
     )
     .await?;
-    Ok(Written::Saved(row))
+    Ok(Written::Saved(Box::new(row)))
 }
 
 /// Saves `text` as the newest revision, a draft. A document never approved shows its newest

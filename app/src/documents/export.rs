@@ -20,8 +20,13 @@ pub struct DocFrontMatter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     pub organisation: String,
+    /// The owner's email address: what the importer reads. Exports give it to signed-in
+    /// members only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    /// The owner's name, for people reading the file; the importer ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -44,6 +49,7 @@ pub struct ExportMeta<'a> {
     pub kind: DocKind,
     pub organisation: &'a str,
     pub owner_email: Option<&'a str>,
+    pub owner_name: Option<&'a str>,
     pub status: DocStatus,
     pub updated: Date,
 }
@@ -63,6 +69,7 @@ pub fn to_markdown(meta: &ExportMeta<'_>, text: &RevisionText) -> AppResult<Stri
         summary: some(&text.summary),
         organisation: meta.organisation.to_owned(),
         owner: meta.owner_email.map(str::to_owned),
+        owner_name: meta.owner_name.map(str::to_owned),
         topic: some(&text.topic),
         tags: text.tags.clone(),
         visibility: Some(text.visibility.as_str().to_owned()),
@@ -84,7 +91,9 @@ pub fn to_markdown(meta: &ExportMeta<'_>, text: &RevisionText) -> AppResult<Stri
     Ok(out)
 }
 
-/// The approved revision of a document as a Markdown file, for readers allowed to see it.
+/// The approved revision of a document as a Markdown file, for readers allowed to see it (the
+/// head of a document never approved, for its organisation). Anonymous readers get the owner's
+/// name; signed-in members also get the email address the importer needs.
 pub async fn export(db: &Db, viewer: &Viewer, kind: DocKind, slug: &str) -> AppResult<String> {
     let row = store::find_readable(db, viewer, kind, slug)
         .await?
@@ -98,19 +107,24 @@ pub async fn export(db: &Db, viewer: &Viewer, kind: DocKind, slug: &str) -> AppR
     let revision = revisions::expect(db.pool(), revision_id).await?;
     let text = revision.text(kind)?;
     let owner = match text.owner_id {
-        Some(id) => users::find_by_id(db.pool(), id).await?.map(|u| u.email),
+        Some(id) => users::find_by_id(db.pool(), id).await?,
         None => None,
     };
-    let status =
-        if Some(revision_id) == row.published_revision_id && row.status != DocStatus::Archived {
-            DocStatus::Published
-        } else {
-            row.status
-        };
+    let status = if row.is_archived() {
+        DocStatus::Archived
+    } else if Some(revision_id) == row.published_revision_id {
+        DocStatus::Published
+    } else {
+        row.status
+    };
     let meta = ExportMeta {
         kind,
         organisation: &row.org_slug,
-        owner_email: owner.as_deref(),
+        owner_email: owner
+            .as_ref()
+            .filter(|_| viewer.can_see_people())
+            .map(|u| u.email.as_str()),
+        owner_name: owner.as_ref().map(|u| u.name.as_str()),
         status,
         updated: row.updated()?,
     };

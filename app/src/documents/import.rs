@@ -47,7 +47,9 @@ pub async fn store(rec: &mut Recorder, document: ImportedDocument<'_>) -> AppRes
             let head = revisions::expect(&mut **rec.tx(), row.head()?).await?;
             let same_text = head.text(kind).is_ok_and(|t| t == *text);
             let same_date = updated_at.is_none_or(|u| u == row.updated_at);
-            if same_text && row.org_id == org_id && row.status == status && same_date {
+            let same_state =
+                row.status == status && row.is_archived() == (status == DocStatus::Archived);
+            if same_text && row.org_id == org_id && same_state && same_date {
                 return Ok(Outcome::Unchanged);
             }
             if row.org_id != org_id {
@@ -82,7 +84,7 @@ pub async fn store(rec: &mut Recorder, document: ImportedDocument<'_>) -> AppRes
         DocStatus::Published | DocStatus::Archived => {
             store::publish(rec, row.id, revision_id, text, updated_at).await?;
             if status == DocStatus::Archived {
-                store::set_status(rec, row.id, DocStatus::Archived).await?;
+                store::archive(rec, row.id).await?;
             }
             true
         }

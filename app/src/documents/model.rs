@@ -103,15 +103,20 @@ pub struct DocView {
     pub topic: String,
     pub tags: Vec<String>,
     pub visibility: Visibility,
+    /// The workflow status of the newest revision for the people who work on the document;
+    /// "published" for everyone else, who only ever read the approved revision.
     pub status: DocStatus,
     /// Whether readers can see a published revision.
     pub published: bool,
+    /// Archived, and no revision approved since (told only to the people who work on it).
+    pub archived: bool,
     /// Number of the revision shown.
     pub revision: i64,
-    /// Id of the revision shown, sent back with workflow steps.
-    pub revision_id: i64,
-    /// Id of the newest revision.
-    pub head_revision_id: i64,
+    /// Id of the revision shown, sent back with workflow steps; only for the people who work on
+    /// the document.
+    pub revision_id: Option<i64>,
+    /// Id of the newest revision; only for the people who work on the document.
+    pub head_revision_id: Option<i64>,
     /// `Some` when a specific (possibly unpublished) revision is shown rather than the current page.
     pub viewing_revision: Option<i64>,
     pub updated: Date,
@@ -123,7 +128,9 @@ pub struct DocView {
     /// What the kind's own section of the page shows, as the kind made it.
     pub kind_page: serde_json::Value,
     pub actions: DocActions,
+    /// A newer revision than the one shown; only for the people who work on the document.
     pub pending: Option<PendingRevision>,
+    /// Only for the people who work on the document.
     pub last_step: Option<StepInfo>,
 }
 
@@ -168,6 +175,8 @@ pub enum DiffPart {
 pub struct FieldDiff {
     pub field: String,
     pub parts: Vec<DiffPart>,
+    /// Too long to compare word by word: whole lines that differ are shown.
+    pub by_lines: bool,
 }
 
 /// `/{kind}/{slug}/diff`.
@@ -290,6 +299,8 @@ pub struct EditorData {
     /// Organisations the author may write for (slug, name).
     pub orgs: Vec<OrgRef>,
     pub status: Option<DocStatus>,
+    /// Archived, and no revision approved since.
+    pub archived: bool,
     pub max_body_kib: usize,
 }
 

@@ -11,35 +11,46 @@ use super::store::{self, revisions, steps, DocRow, Readable, RevisionRow, Revisi
 use crate::dates::Date;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::permissions::{DocStatus, Viewer};
+use crate::permissions::{DocStatus, RevisionAccess, Viewer};
 use crate::users::store as users;
 
-/// What the viewer may do with a document whose head revision was written by `head_author`.
-fn actions(viewer: &Viewer, row: &DocRow, head_author: Option<i64>) -> DocActions {
+/// What the viewer may do with a document whose unapproved revisions were written by `authors`.
+fn actions(viewer: &Viewer, row: &DocRow, authors: &[Option<i64>]) -> DocActions {
     let status = row.status;
     let edit = viewer.can_edit_for(row.org_id);
     let publish = viewer.can_publish_for(row.org_id);
     DocActions {
         edit,
         submit: edit && status == DocStatus::Draft,
-        approve: status == DocStatus::InReview && viewer.can_approve(row.org_id, head_author),
+        approve: status == DocStatus::InReview && viewer.can_approve(row.org_id, authors),
         send_back: publish && status == DocStatus::InReview,
-        archive: publish && status != DocStatus::Archived,
+        archive: publish && !row.is_archived(),
         see_drafts: edit,
     }
 }
 
+/// Who wrote the revisions waiting for approval, for the people who work on the document (and
+/// nobody else: readers learn nothing about unapproved revisions).
+async fn pending_authors(db: &Db, viewer: &Viewer, row: &DocRow) -> AppResult<Vec<Option<i64>>> {
+    if !viewer.can_edit_for(row.org_id) {
+        return Ok(Vec::new());
+    }
+    Ok(revisions::authors_since(db.pool(), row.id, row.published_revision_id).await?)
+}
+
 /// A document page: the approved revision (or, for its own organisation, the head of a document
-/// never approved), with the viewer's possible actions.
+/// never approved), with the viewer's possible actions. Readers are told nothing of newer
+/// revisions: no ids, no status but "published", no pending revision.
 pub async fn page(db: &Db, viewer: &Viewer, today: Date, doc: Readable) -> AppResult<DocView> {
     let row = doc.into_row();
-    let head = revisions::expect(db.pool(), row.head()?).await?;
-    let shown_id = row.published_revision_id.unwrap_or(head.id);
-    let shown_number = if shown_id == head.id {
-        head.number
-    } else {
-        revisions::expect(db.pool(), shown_id).await?.number
+    let staff = viewer.can_edit_for(row.org_id);
+    let shown_id = match row.published_revision_id {
+        Some(id) => id,
+        None if staff => row.head()?,
+        // Only the organisation reads a document never approved.
+        None => return Err(AppError::NotFound),
     };
+    let shown = revisions::expect(db.pool(), shown_id).await?;
     let text = RevisionText {
         title: row.title.clone(),
         summary: row.summary.clone(),
@@ -51,36 +62,37 @@ pub async fn page(db: &Db, viewer: &Viewer, today: Date, doc: Readable) -> AppRe
         review_by: row.review_by,
         fields: revisions::parse_fields(row.kind, row.id, &row.fields)?,
     };
+    let authors = pending_authors(db, viewer, &row).await?;
     let mut page = assemble(
         db,
         viewer,
         today,
         &row,
         &text,
-        shown_number,
+        shown.number,
         row.updated()?,
-        head.author_id,
+        &authors,
     )
     .await?;
-    page.revision_id = shown_id;
     page.owner = row.owner_name.clone();
-    if page.actions.see_drafts {
-        if let Some(published) = row.published_revision_id {
-            if head.id != published {
-                page.pending = Some(PendingRevision {
-                    number: head.number,
-                    status: row.status,
-                    author: head.author.clone(),
-                });
-            }
+    if staff {
+        let head = revisions::expect(db.pool(), row.head()?).await?;
+        page.revision_id = Some(shown_id);
+        page.head_revision_id = Some(head.id);
+        if head.id != shown_id {
+            page.pending = Some(PendingRevision {
+                number: head.number,
+                status: row.status,
+                author: head.author.clone(),
+            });
         }
         page.last_step = steps::last(db, row.id).await?;
     }
     Ok(page)
 }
 
-/// One revision of a document. Readers may see approved revisions only; the document's own
-/// organisation sees them all.
+/// One revision of a document, for those who may read it (see
+/// [`Viewer::can_read_revision`]); "not found" otherwise, exactly like a missing one.
 pub async fn revision_page(
     db: &Db,
     viewer: &Viewer,
@@ -92,14 +104,13 @@ pub async fn revision_page(
     let revision = revisions::by_number(db, row.id, number)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !viewer.can_edit_for(row.org_id)
-        && !approved_revisions(db, &row).await?.contains(&revision.id)
-    {
+    let approved = approved_revisions(db, &row).await?;
+    if !viewer.can_read_revision(&row.access(), &revision_access(&revision, &approved)) {
         return Err(AppError::NotFound);
     }
-    let head_author = revisions::expect(db.pool(), row.head()?).await?.author_id;
     let text = revision.text(row.kind)?;
     let updated = Date::of_timestamp(&revision.created_at).map_err(|_| AppError::Unreadable)?;
+    let authors = pending_authors(db, viewer, &row).await?;
     let mut page = assemble(
         db,
         viewer,
@@ -108,15 +119,18 @@ pub async fn revision_page(
         &text,
         revision.number,
         updated,
-        head_author,
+        &authors,
     )
     .await?;
     page.viewing_revision = Some(revision.number);
-    page.revision_id = revision.id;
     page.owner = match text.owner_id {
         Some(id) => users::find_by_id(db.pool(), id).await?.map(|u| u.name),
         None => None,
     };
+    if viewer.can_edit_for(row.org_id) {
+        page.revision_id = Some(revision.id);
+        page.head_revision_id = Some(row.head()?);
+    }
     Ok(page)
 }
 
@@ -129,9 +143,10 @@ async fn assemble(
     text: &RevisionText,
     number: i64,
     updated: Date,
-    head_author: Option<i64>,
+    authors: &[Option<i64>],
 ) -> AppResult<DocView> {
     let kind = row.kind;
+    let staff = viewer.can_edit_for(row.org_id);
     let rendered = crate::markdown::render(&text.body);
     let links = kind.spec().links(&text.fields);
     let linked = lists::readable_links(db, viewer, &links).await?;
@@ -149,11 +164,17 @@ async fn assemble(
         topic: text.topic.clone(),
         tags: text.tags.clone(),
         visibility: text.visibility,
-        status: row.status,
+        // Readers only ever read a published document; its workflow is not theirs to see.
+        status: if staff {
+            row.status
+        } else {
+            DocStatus::Published
+        },
         published: row.access().readable_by_readers(),
+        archived: staff && row.is_archived(),
         revision: number,
-        revision_id: 0,
-        head_revision_id: row.head_revision_id.unwrap_or_default(),
+        revision_id: None,
+        head_revision_id: None,
         viewing_revision: None,
         updated,
         review_by: text.review_by,
@@ -161,7 +182,7 @@ async fn assemble(
         html: rendered.html,
         toc: rendered.toc,
         kind_page,
-        actions: actions(viewer, row, head_author),
+        actions: actions(viewer, row, authors),
         pending: None,
         last_step: None,
     })
@@ -177,22 +198,31 @@ async fn approved_revisions(db: &Db, row: &DocRow) -> AppResult<HashSet<i64>> {
     Ok(ids)
 }
 
-/// Revisions the viewer may see: all for the document's organisation, approved ones for readers.
+/// What the permission rule needs to know about one revision.
+fn revision_access(revision: &RevisionRow, approved: &HashSet<i64>) -> RevisionAccess {
+    RevisionAccess {
+        visibility: revision.visibility,
+        approved: approved.contains(&revision.id),
+    }
+}
+
+/// Revisions the viewer may see (see [`Viewer::can_read_revision`]), each with whether it was
+/// ever approved.
 async fn visible_revisions(
     db: &Db,
     viewer: &Viewer,
     row: &DocRow,
 ) -> AppResult<Vec<(RevisionRow, bool)>> {
     let approved = approved_revisions(db, row).await?;
-    let staff = viewer.can_edit_for(row.org_id);
+    let access = row.access();
     Ok(revisions::all(db, row.id)
         .await?
         .into_iter()
+        .filter(|r| viewer.can_read_revision(&access, &revision_access(r, &approved)))
         .map(|r| {
             let was = approved.contains(&r.id);
             (r, was)
         })
-        .filter(|(_, was)| staff || *was)
         .collect())
 }
 

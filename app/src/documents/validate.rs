@@ -1,29 +1,29 @@
 //! The one set of rules a document's text must meet, whether it is typed in the editor or read
-//! from a content file. The editor and the importer differ only in what may be left out, which
-//! [`Source`] says.
+//! from a content file. The editor and the importer differ only in what may be left out and in
+//! what the author may learn, which [`Source`] says.
 
 use super::store::{self, RevisionText};
 use crate::dates::Date;
 use crate::db::Db;
 use crate::kind::Problem;
 use crate::kinds::DocKind;
-use crate::limits::MAX_BODY_BYTES;
-use crate::permissions::Visibility;
+use crate::limits::{
+    self, MAX_BODY_BYTES, MAX_CHOICE_CHARS, MAX_EMAIL_CHARS, MAX_SUMMARY_CHARS, MAX_TAGS,
+    MAX_TAGS_FIELD_CHARS, MAX_TAG_CHARS, MAX_TITLE_CHARS, MAX_TOPIC_CHARS,
+};
+use crate::permissions::{Viewer, Visibility};
 use crate::slugs::normalise_tag;
 use crate::users::store as users;
 
-/// Longest title, in characters.
-pub const MAX_TITLE_CHARS: usize = 200;
-/// Longest summary, in characters.
-pub const MAX_SUMMARY_CHARS: usize = 400;
-
 /// Where the text comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Source {
-    /// A person in the editor must give a summary, an owner, a visibility and a review-by date.
-    Editor,
+#[derive(Clone, Copy, Debug)]
+pub enum Source<'a> {
+    /// A person in the editor must give a summary, an owner, a visibility and a review-by date,
+    /// and learns nothing they may not read: an owner who is not a member of the organisation
+    /// and a linked document they may not read get the same answer as missing ones.
+    Editor(&'a Viewer),
     /// A content file may leave out the owner and the review-by date; visibility defaults to
-    /// every member organisation.
+    /// every member organisation. The importer runs as the system and sees every document.
     Import,
 }
 
@@ -45,33 +45,28 @@ pub struct Input<'a> {
 }
 
 /// Checks everything, naming each problem by the field it concerns (the editor's field id, which
-/// is also the front-matter name; the text is `body`).
+/// is also the front-matter name; the text is `body`). A value over its size limit is reported
+/// as such and never echoed back in a message.
 pub async fn check(
     db: &Db,
-    source: Source,
+    source: Source<'_>,
     input: Input<'_>,
 ) -> Result<Result<RevisionText, Vec<Problem>>, sqlx::Error> {
     let mut problems = Vec::new();
     let mut problem = |field: &str, message: String| problems.push(Problem::new(field, message));
-    let editor = source == Source::Editor;
+    let editor = matches!(source, Source::Editor(_));
 
     let title = input.title.trim();
     if title.is_empty() {
         problem("title", "Enter a title".into());
-    } else if title.chars().count() > MAX_TITLE_CHARS {
-        problem(
-            "title",
-            format!("The title must be {MAX_TITLE_CHARS} characters or fewer"),
-        );
+    } else if let Some(m) = limits::too_long("The title", title, MAX_TITLE_CHARS) {
+        problem("title", m);
     }
     let summary = input.summary.trim();
     if summary.is_empty() && editor {
         problem("summary", "Enter a summary of one or two sentences".into());
-    } else if summary.chars().count() > MAX_SUMMARY_CHARS {
-        problem(
-            "summary",
-            format!("The summary must be {MAX_SUMMARY_CHARS} characters or fewer"),
-        );
+    } else if let Some(m) = limits::too_long("The summary", summary, MAX_SUMMARY_CHARS) {
+        problem("summary", m);
     }
     let body = input.body.trim_end();
     if body.len() > MAX_BODY_BYTES {
@@ -86,12 +81,23 @@ pub async fn check(
     } else if input.kind.spec().body().required && body.trim().is_empty() {
         problem("body", "Enter the text".into());
     }
+    let topic = input.topic.trim();
+    if let Some(m) = limits::too_long("The topic", topic, MAX_TOPIC_CHARS) {
+        problem("topic", m);
+    }
     let visibility = match input.visibility.trim() {
         "" if editor => {
             problem("visibility", "Choose who can see it".into());
             Visibility::Network
         }
         "" => Visibility::Network,
+        v if limits::over(v, MAX_CHOICE_CHARS) => {
+            problem(
+                "visibility",
+                "Choose who can see it: public, network or organisation".into(),
+            );
+            Visibility::Network
+        }
         v => Visibility::parse(v).unwrap_or_else(|m| {
             problem("visibility", format!("Choose who can see it: {m}"));
             Visibility::Network
@@ -103,6 +109,13 @@ pub async fn check(
             None
         }
         "" => None,
+        d if limits::over(d, MAX_CHOICE_CHARS) => {
+            problem(
+                "review_by",
+                "Review-by date: write it as YYYY-MM-DD, like 2027-03-31".into(),
+            );
+            None
+        }
         d => match Date::parse(d) {
             Ok(d) => Some(d),
             Err(m) => {
@@ -111,20 +124,7 @@ pub async fn check(
             }
         },
     };
-    let mut tags = Vec::new();
-    for tag in input
-        .tags
-        .iter()
-        .map(|t| t.trim())
-        .filter(|t| !t.is_empty())
-    {
-        match normalise_tag(tag) {
-            Ok(t) => tags.push(t),
-            Err(m) => problem("tags", format!("Tags: {m}")),
-        }
-    }
-    tags.sort();
-    tags.dedup();
+    let tags = check_tags(&input.tags, &mut problem);
     let owner = input.owner.trim();
     let owner_id = if owner.is_empty() {
         if editor {
@@ -134,18 +134,22 @@ pub async fn check(
             );
         }
         None
+    } else if limits::over(owner, MAX_EMAIL_CHARS) {
+        problem(
+            "owner",
+            format!("The owner's email address must be {MAX_EMAIL_CHARS} characters or fewer"),
+        );
+        None
     } else {
         match users::find_by_email(db.pool(), owner).await? {
-            Some(u) if Some(u.org_id) == input.org_id => Some(u.id),
-            Some(_) => {
+            Some(u) if input.org_id.is_some() && Some(u.org_id) == input.org_id => Some(u.id),
+            // Whether nobody has the address or someone of another organisation has it, the
+            // answer is the same: the editor is no way to find out who has an account.
+            _ => {
                 problem(
                     "owner",
-                    "The owner must be a member of the document's organisation".into(),
+                    format!("{owner} is not the email address of a member of the document's organisation"),
                 );
-                None
-            }
-            None => {
-                problem("owner", format!("No user has the email address {owner}"));
                 None
             }
         }
@@ -153,12 +157,17 @@ pub async fn check(
     let spec = input.kind.spec();
     problems.extend(spec.check(&input.fields));
     for link in spec.links(&input.fields) {
-        let exists = match DocKind::from_path(&link.kind_path) {
-            Some(kind) => store::exists(db, kind, &link.slug).await?,
-            None => false,
+        let kind = DocKind::from_path(&link.kind_path);
+        let found = match (kind, source) {
+            (None, _) => false,
+            (Some(kind), Source::Import) => store::exists(db, kind, &link.slug).await?,
+            // A document the author may not read is answered exactly like a missing one.
+            (Some(kind), Source::Editor(viewer)) => store::find(db.pool(), kind, &link.slug)
+                .await?
+                .is_some_and(|row| viewer.can_read_document(&row.access())),
         };
-        if !exists {
-            let what = DocKind::from_path(&link.kind_path).map_or("document", |k| k.label());
+        if !found {
+            let what = kind.map_or("document", |k| k.label());
             problems.push(Problem::new(
                 link.field,
                 format!("There is no {what} at /{}", link.as_path()),
@@ -172,11 +181,52 @@ pub async fn check(
         title: title.to_owned(),
         summary: summary.to_owned(),
         body: body.to_owned(),
-        topic: input.topic.trim().to_owned(),
+        topic: topic.to_owned(),
         tags,
         owner_id,
         visibility,
         review_by,
         fields: input.fields,
     }))
+}
+
+/// The tags, normalised, sorted and without repeats; at most [`MAX_TAGS`] of at most
+/// [`MAX_TAG_CHARS`] characters each.
+fn check_tags(given: &[&str], problem: &mut impl FnMut(&str, String)) -> Vec<String> {
+    let given: Vec<&str> = given
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let typed: usize = given.iter().map(|t| t.chars().count() + 2).sum();
+    if given.len() > MAX_TAGS || typed > MAX_TAGS_FIELD_CHARS {
+        problem(
+            "tags",
+            format!(
+                "Tags: give at most {MAX_TAGS} tags of at most {MAX_TAG_CHARS} characters each (you gave {})",
+                given.len()
+            ),
+        );
+        return Vec::new();
+    }
+    let mut tags = Vec::new();
+    for (i, tag) in given.iter().enumerate() {
+        if limits::over(tag, MAX_TAG_CHARS) {
+            problem(
+                "tags",
+                format!(
+                    "Tags: tag {} must be {MAX_TAG_CHARS} characters or fewer",
+                    i + 1
+                ),
+            );
+            continue;
+        }
+        match normalise_tag(tag) {
+            Ok(t) => tags.push(t),
+            Err(m) => problem("tags", format!("Tags: {m}")),
+        }
+    }
+    tags.sort();
+    tags.dedup();
+    tags
 }

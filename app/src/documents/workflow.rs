@@ -12,6 +12,7 @@ use crate::db::{Actor, Db};
 use crate::error::{AppError, AppResult};
 use crate::flash;
 use crate::kinds::DocKind;
+use crate::limits;
 use crate::permissions::{DocStatus, Viewer};
 
 /// A transition a user asked for, on the revision they saw.
@@ -24,48 +25,59 @@ pub struct TransitionRequest<'a> {
     pub seen_revision: i64,
 }
 
+/// What a refusal needs to know about the document.
+struct State<'a> {
+    status: DocStatus,
+    archived: bool,
+    org_id: i64,
+    /// Authors of the revisions saved since the last approved one.
+    authors: &'a [Option<i64>],
+}
+
 /// Why a transition is refused, in the words the page shows; `None` when it is allowed.
 fn refusal(
     viewer: &Viewer,
     transition: Transition,
-    status: DocStatus,
-    org_id: i64,
-    head_author: Option<i64>,
+    doc: &State<'_>,
     comment: &str,
-) -> Option<&'static str> {
+) -> Option<String> {
+    let State {
+        status,
+        archived,
+        org_id,
+        authors,
+    } = *doc;
     let publisher = viewer.can_publish_for(org_id);
-    match transition {
+    if let Some(m) = limits::too_long("The comment", comment.trim(), limits::MAX_COMMENT_CHARS) {
+        return Some(m);
+    }
+    let refused = match transition {
         Transition::Submit if !viewer.can_edit_for(org_id) => {
-            Some("Only editors of the organisation can send this for review")
+            "Only editors of the organisation can send this for review"
         }
-        Transition::Submit if status != DocStatus::Draft => {
-            Some("Only a draft can be sent for review")
-        }
-        Transition::Submit => None,
+        Transition::Submit if status != DocStatus::Draft => "Only a draft can be sent for review",
+        Transition::Submit => return None,
         Transition::Approve if status != DocStatus::InReview => {
-            Some("Only a revision in review can be approved")
+            "Only a revision in review can be approved"
         }
-        Transition::Approve if viewer.can_approve(org_id, head_author) => None,
+        Transition::Approve if viewer.can_approve(org_id, authors) => return None,
         Transition::Approve if publisher => {
-            Some("You wrote this revision, so another publisher must approve it")
+            "You wrote some of the changes since it was last approved, so another publisher must approve it"
         }
-        Transition::Approve => Some("Only publishers of the organisation can approve it"),
-        Transition::SendBack if !publisher => {
-            Some("Only publishers of the organisation can send it back")
-        }
+        Transition::Approve => "Only publishers of the organisation can approve it",
+        Transition::SendBack if !publisher => "Only publishers of the organisation can send it back",
         Transition::SendBack if status != DocStatus::InReview => {
-            Some("Only a revision in review can be sent back")
+            "Only a revision in review can be sent back"
         }
         Transition::SendBack if comment.trim().is_empty() => {
-            Some("Say what needs to change when you send it back")
+            "Say what needs to change when you send it back"
         }
-        Transition::SendBack => None,
-        Transition::Archive if !publisher => {
-            Some("Only publishers of the organisation can archive it")
-        }
-        Transition::Archive if status == DocStatus::Archived => Some("It is already archived"),
-        Transition::Archive => None,
-    }
+        Transition::SendBack => return None,
+        Transition::Archive if !publisher => "Only publishers of the organisation can archive it",
+        Transition::Archive if archived => "It is already archived",
+        Transition::Archive => return None,
+    };
+    Some(refused.to_owned())
 }
 
 /// Takes a workflow transition; returns where the browser goes next.
@@ -93,14 +105,16 @@ pub async fn transition(
         .await?
         .ok_or(AppError::NotFound)?;
     let head = revisions::expect(&mut **rec.tx(), current.head()?).await?;
-    if let Some(refused) = refusal(
-        viewer,
-        transition,
-        current.status,
-        current.org_id,
-        head.author_id,
-        comment,
-    ) {
+    let authors =
+        revisions::authors_since(&mut **rec.tx(), current.id, current.published_revision_id)
+            .await?;
+    let state = State {
+        status: current.status,
+        archived: current.is_archived(),
+        org_id: current.org_id,
+        authors: &authors,
+    };
+    if let Some(refused) = refusal(viewer, transition, &state, comment) {
         rec.rollback().await?;
         if !viewer.can_edit_for(current.org_id) {
             return Err(AppError::Forbidden);
@@ -137,7 +151,7 @@ pub async fn transition(
             "Sent back to the author"
         }
         Transition::Archive => {
-            store::set_status(&mut rec, current.id, DocStatus::Archived).await?;
+            store::archive(&mut rec, current.id).await?;
             "Archived: readers no longer see it"
         }
     };

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::components::form::{Errors, FormError};
 use crate::kind::{BodyUse, DocLink, Kind, KindNames, LinkedDoc, Problem};
+use crate::limits::{self, MAX_RELATED, MAX_SECTION_CHARS, MAX_SLUG_CHARS};
 
 pub mod sections;
 
@@ -82,6 +83,18 @@ pub struct LessonPage {
 /// The kinds a lesson may link to, by path.
 const LINKABLE: [&str; 2] = ["guides", "plans"];
 
+/// Longest related link: `/`, a kind's path, `/` and a slug.
+const RELATED_CHARS: usize = MAX_SLUG_CHARS + 10;
+
+/// The field names of [`LessonFields::sections`], in the same order.
+const SECTION_FIELDS: [&str; 5] = [
+    "context",
+    "what_happened",
+    "what_worked",
+    "do_differently",
+    "recommendation",
+];
+
 /// A link to a plan or guide, written `plans/slug` or `guides/slug` (a leading `/` is allowed).
 pub fn parse_related(value: &str) -> Result<DocLink, String> {
     let v = value.trim().trim_start_matches('/');
@@ -145,15 +158,36 @@ impl Kind for Lessons {
             LessonPhase::default()
         });
         let mut related = Vec::new();
-        for line in form
+        let lines: Vec<&str> = form
             .related
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty())
-        {
-            match parse_related(line) {
-                Ok(link) => related.push(link.as_path()),
-                Err(m) => errors.push(FormError::new("related", m)),
+            .collect();
+        if lines.len() > MAX_RELATED {
+            errors.push(FormError::new(
+                "related",
+                format!(
+                    "Related plans and guides: give at most {MAX_RELATED} (you gave {})",
+                    lines.len()
+                ),
+            ));
+        } else {
+            for (i, line) in lines.into_iter().enumerate() {
+                if limits::over(line, RELATED_CHARS) {
+                    errors.push(FormError::new(
+                        "related",
+                        format!(
+                            "Related plans and guides: line {} must be {RELATED_CHARS} characters or fewer",
+                            i + 1
+                        ),
+                    ));
+                    continue;
+                }
+                match parse_related(line) {
+                    Ok(link) => related.push(link.as_path()),
+                    Err(m) => errors.push(FormError::new("related", m)),
+                }
             }
         }
         LessonFields {
@@ -186,8 +220,31 @@ impl Kind for Lessons {
                 problems.push(Problem::new(field, message));
             }
         }
-        for link in &fields.related {
-            if let Err(m) = parse_related(link) {
+        for (field, (heading, text)) in SECTION_FIELDS.iter().zip(fields.sections()) {
+            if let Some(m) = limits::too_long(heading, text, MAX_SECTION_CHARS) {
+                problems.push(Problem::new(*field, m));
+            }
+        }
+        if fields.related.len() > MAX_RELATED {
+            problems.push(Problem::new(
+                "related",
+                format!(
+                    "Related plans and guides: give at most {MAX_RELATED} (you gave {})",
+                    fields.related.len()
+                ),
+            ));
+            return problems;
+        }
+        for (i, link) in fields.related.iter().enumerate() {
+            if limits::over(link, RELATED_CHARS) {
+                problems.push(Problem::new(
+                    "related",
+                    format!(
+                        "Related plans and guides: link {} must be {RELATED_CHARS} characters or fewer",
+                        i + 1
+                    ),
+                ));
+            } else if let Err(m) = parse_related(link) {
                 problems.push(Problem::new("related", m));
             }
         }

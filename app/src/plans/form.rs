@@ -8,6 +8,13 @@ use super::fields::{
 };
 use crate::components::form::FormError;
 use crate::dates::Date;
+use crate::limits::{
+    self, MAX_CHOICE_CHARS, MAX_LINE_CHARS, MAX_LIST_LINES, MAX_MILESTONES, MAX_NOTE_CHARS,
+    MAX_RISKS, MAX_SLUG_CHARS,
+};
+
+/// Longest line of the contacts field: a directory name, a colon and a part in the plan.
+const CONTACT_LINE_CHARS: usize = MAX_SLUG_CHARS + 2 + MAX_LINE_CHARS;
 
 /// A milestone row; every value as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,6 +117,13 @@ fn count(value: &str, field: &str, label: &str, errors: &mut Vec<FormError>) -> 
     if v.is_empty() {
         return None;
     }
+    if limits::over(&v, MAX_CHOICE_CHARS) {
+        errors.push(FormError::new(
+            field,
+            format!("{label} must be a whole number, like 1200"),
+        ));
+        return None;
+    }
     match v.parse::<u32>() {
         Ok(n) => Some(n),
         Err(_) => {
@@ -127,7 +141,7 @@ pub fn parse_contact(line: &str) -> Result<PlanContact, String> {
     let (contact, role) = line.split_once(':').unwrap_or((line, ""));
     let contact = contact.trim().to_ascii_lowercase();
     let valid = !contact.is_empty()
-        && contact.len() <= 100
+        && contact.len() <= MAX_SLUG_CHARS
         && contact
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
@@ -142,15 +156,63 @@ pub fn parse_contact(line: &str) -> Result<PlanContact, String> {
     })
 }
 
+/// Adds a message for each cell of a row longer than its limit; `true` when all fit. A row with
+/// a cell too long is reported and kept out of the fields; the form keeps it as typed.
+fn cells_fit(
+    cells: &[(&str, &str, usize)],
+    row: &str,
+    i: usize,
+    errors: &mut Vec<FormError>,
+) -> bool {
+    let mut fit = true;
+    for (col, value, max) in cells {
+        if limits::over(value.trim(), *max) {
+            fit = false;
+            errors.push(FormError::new(
+                format!("{row}s-{i}-{col}"),
+                format!(
+                    "The {col} of {row} {} must be {max} characters or fewer",
+                    i + 1
+                ),
+            ));
+        }
+    }
+    fit
+}
+
 /// Reads the plan part of the form, adding a message per field that is wrong. Rows left empty
-/// are ignored.
+/// are ignored; rows beyond the most a plan may have are refused with one message.
 pub fn read_form(form: &PlanForm, errors: &mut Vec<FormError>) -> PlanFields {
     let mut phases: Vec<Phase> = Vec::new();
+    let mut milestones = 0;
     for (i, row) in form.milestones.iter().enumerate() {
         let blank = [&row.phase, &row.name, &row.baseline, &row.forecast]
             .iter()
             .all(|v| v.trim().is_empty());
         if blank {
+            continue;
+        }
+        milestones += 1;
+        if milestones > MAX_MILESTONES {
+            errors.push(FormError::new(
+                format!("milestones-{i}-phase"),
+                format!("A plan can have at most {MAX_MILESTONES} milestones"),
+            ));
+            break;
+        }
+        let fit = cells_fit(
+            &[
+                ("phase", &row.phase, MAX_LINE_CHARS),
+                ("name", &row.name, MAX_LINE_CHARS),
+                ("baseline", &row.baseline, MAX_CHOICE_CHARS),
+                ("forecast", &row.forecast, MAX_CHOICE_CHARS),
+                ("status", &row.status, MAX_CHOICE_CHARS),
+            ],
+            "milestone",
+            i,
+            errors,
+        );
+        if !fit {
             continue;
         }
         let n = i + 1;
@@ -218,6 +280,28 @@ pub fn read_form(form: &PlanForm, errors: &mut Vec<FormError>) -> PlanFields {
         if blank {
             continue;
         }
+        if risks.len() == MAX_RISKS {
+            errors.push(FormError::new(
+                format!("risks-{i}-description"),
+                format!("A plan can have at most {MAX_RISKS} risks"),
+            ));
+            break;
+        }
+        let fit = cells_fit(
+            &[
+                ("description", &row.description, MAX_NOTE_CHARS),
+                ("likelihood", &row.likelihood, MAX_CHOICE_CHARS),
+                ("impact", &row.impact, MAX_CHOICE_CHARS),
+                ("owner", &row.owner, MAX_LINE_CHARS),
+                ("mitigation", &row.mitigation, MAX_NOTE_CHARS),
+            ],
+            "risk",
+            i,
+            errors,
+        );
+        if !fit {
+            continue;
+        }
         let n = i + 1;
         if row.description.trim().is_empty() {
             errors.push(FormError::new(
@@ -256,10 +340,31 @@ pub fn read_form(form: &PlanForm, errors: &mut Vec<FormError>) -> PlanFields {
         errors,
     );
     let mut contacts = Vec::new();
-    for line in lines(&form.contacts) {
-        match parse_contact(&line) {
-            Ok(c) => contacts.push(c),
-            Err(m) => errors.push(FormError::new("contacts", m)),
+    let contact_lines = lines(&form.contacts);
+    if contact_lines.len() > MAX_LIST_LINES {
+        errors.push(FormError::new(
+            "contacts",
+            format!(
+                "Stakeholder contacts: give at most {MAX_LIST_LINES} lines (you gave {})",
+                contact_lines.len()
+            ),
+        ));
+    } else {
+        for (i, line) in contact_lines.iter().enumerate() {
+            if limits::over(line, CONTACT_LINE_CHARS) {
+                errors.push(FormError::new(
+                    "contacts",
+                    format!(
+                        "Stakeholder contacts: line {} must be {CONTACT_LINE_CHARS} characters or fewer",
+                        i + 1
+                    ),
+                ));
+                continue;
+            }
+            match parse_contact(line) {
+                Ok(c) => contacts.push(c),
+                Err(m) => errors.push(FormError::new("contacts", m)),
+            }
         }
     }
     PlanFields {

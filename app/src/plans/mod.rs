@@ -5,6 +5,9 @@ use leptos::prelude::*;
 
 use crate::components::form::{Errors, FormError};
 use crate::kind::{BodyUse, DocLink, Kind, KindNames, Problem};
+use crate::limits::{
+    self, MAX_LINE_CHARS, MAX_LIST_LINES, MAX_MILESTONES, MAX_NOTE_CHARS, MAX_RISKS, MAX_SLUG_CHARS,
+};
 
 pub mod fields;
 pub mod form;
@@ -18,6 +21,107 @@ pub const SPARE_ROWS: usize = 3;
 
 /// The deployment plan kind.
 pub struct Plans;
+
+/// The size limits of a plan's fields, whether typed or imported. Names are the front-matter
+/// names, which are also the editor's field ids (rows are checked cell by cell as they are read
+/// from the form, so only imported rows reach the row checks here).
+fn check_sizes(p: &PlanFields, problems: &mut Vec<Problem>) {
+    let mut line = |field: &str, label: &str, text: &str| {
+        if let Some(m) = limits::too_long(label, text, MAX_LINE_CHARS) {
+            problems.push(Problem::new(field, m));
+        }
+    };
+    line("initiative", "The initiative", &p.initiative);
+    line("product", "The product", &p.product);
+    line("product_version", "The version", &p.product_version);
+    for (field, label, list) in [
+        ("sites", "Sites", &p.scope.sites),
+        ("departments", "Departments", &p.scope.departments),
+    ] {
+        if list.len() > MAX_LIST_LINES {
+            problems.push(Problem::new(
+                field,
+                format!(
+                    "{label}: give at most {MAX_LIST_LINES} (you gave {})",
+                    list.len()
+                ),
+            ));
+        } else if let Some(i) = list.iter().position(|s| limits::over(s, MAX_LINE_CHARS)) {
+            problems.push(Problem::new(
+                field,
+                format!(
+                    "{label}: line {} must be {MAX_LINE_CHARS} characters or fewer",
+                    i + 1
+                ),
+            ));
+        }
+    }
+    let milestones: usize = p.phases.iter().map(|ph| ph.milestones.len()).sum();
+    if milestones > MAX_MILESTONES {
+        problems.push(Problem::new(
+            "phases",
+            format!(
+                "A plan can have at most {MAX_MILESTONES} milestones (this one has {milestones})"
+            ),
+        ));
+    } else {
+        let long = p.phases.iter().any(|ph| {
+            limits::over(&ph.name, MAX_LINE_CHARS)
+                || ph
+                    .milestones
+                    .iter()
+                    .any(|m| limits::over(&m.name, MAX_LINE_CHARS))
+        });
+        if long {
+            problems.push(Problem::new(
+                "phases",
+                format!(
+                    "Names of phases and milestones must be {MAX_LINE_CHARS} characters or fewer"
+                ),
+            ));
+        }
+    }
+    if p.risks.len() > MAX_RISKS {
+        problems.push(Problem::new(
+            "risks",
+            format!(
+                "A plan can have at most {MAX_RISKS} risks (this one has {})",
+                p.risks.len()
+            ),
+        ));
+    } else if let Some(i) = p.risks.iter().position(|r| {
+        limits::over(&r.description, MAX_NOTE_CHARS)
+            || limits::over(&r.mitigation, MAX_NOTE_CHARS)
+            || limits::over(&r.owner, MAX_LINE_CHARS)
+    }) {
+        problems.push(Problem::new(
+            "risks",
+            format!(
+                "Risk {}: the description and mitigation must be {MAX_NOTE_CHARS} characters or fewer, the owner {MAX_LINE_CHARS}",
+                i + 1
+            ),
+        ));
+    }
+    if p.contacts.len() > MAX_LIST_LINES {
+        problems.push(Problem::new(
+            "contacts",
+            format!(
+                "Stakeholder contacts: give at most {MAX_LIST_LINES} (you gave {})",
+                p.contacts.len()
+            ),
+        ));
+    } else if let Some(i) = p.contacts.iter().position(|c| {
+        limits::over(&c.contact, MAX_SLUG_CHARS) || limits::over(&c.role, MAX_LINE_CHARS)
+    }) {
+        problems.push(Problem::new(
+            "contacts",
+            format!(
+                "Stakeholder contact {}: the name must be {MAX_SLUG_CHARS} characters or fewer, the role {MAX_LINE_CHARS}",
+                i + 1
+            ),
+        ));
+    }
+}
 
 impl Kind for Plans {
     type Fields = PlanFields;
@@ -58,7 +162,11 @@ impl Kind for Plans {
         if fields.product.trim().is_empty() {
             problems.push(Problem::new("product", "Enter the product being deployed"));
         }
+        check_sizes(fields, &mut problems);
         for contact in &fields.contacts {
+            if limits::over(&contact.contact, MAX_SLUG_CHARS) {
+                continue; // Reported by `check_sizes`, not echoed.
+            }
             if let Err(m) = form::parse_contact(&contact.contact) {
                 problems.push(Problem::new("contacts", m));
             }

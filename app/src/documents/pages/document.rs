@@ -109,14 +109,32 @@ fn status_banner(doc: &DocView) -> Option<AnyView> {
     if !doc.actions.see_drafts {
         return None;
     }
-    let message = match (&doc.pending, doc.published, doc.status) {
-        (Some(p), _, _) => Some((
-            format!("Revision {} by {} is {}: readers still see revision {}.", p.number, p.author, p.status.label().to_lowercase(), doc.revision),
-            Some(format!("{}/history/{}", doc.href(), p.number)),
+    let pending = |p: &crate::documents::model::PendingRevision| {
+        format!(
+            "Revision {} by {} is {}",
+            p.number,
+            p.author,
+            p.status.label().to_lowercase()
+        )
+    };
+    let review_link = |p: &crate::documents::model::PendingRevision| {
+        Some(format!("{}/history/{}", doc.href(), p.number))
+    };
+    let message = match (&doc.pending, doc.archived, doc.published, doc.status) {
+        (Some(p), true, _, _) => Some((
+            format!(
+                "Archived: readers no longer see it. {}; readers see it again only when a publisher approves a revision.",
+                pending(p)
+            ),
+            review_link(p),
         )),
-        (None, false, DocStatus::Archived) => Some(("Archived: readers no longer see it.".to_owned(), None)),
-        (None, false, status) => Some((format!("{}: not published yet, only your organisation's editors and publishers can see it.", status.label()), None)),
-        (None, true, DocStatus::InReview) => Some(("This revision is waiting for approval.".to_owned(), None)),
+        (None, true, _, _) => Some(("Archived: readers no longer see it.".to_owned(), None)),
+        (Some(p), false, _, _) => Some((
+            format!("{}: readers still see revision {}.", pending(p), doc.revision),
+            review_link(p),
+        )),
+        (None, false, false, status) => Some((format!("{}: not published yet, only your organisation's editors and publishers can see it.", status.label()), None)),
+        (None, false, true, DocStatus::InReview) => Some(("This revision is waiting for approval.".to_owned(), None)),
         _ => None,
     }?;
     let (text, link) = message;
@@ -142,7 +160,12 @@ fn About(doc: DocView) -> impl IntoView {
             <SummaryRow key="Organisation"><a href=doc.org.href()>{doc.org.name.clone()}</a></SummaryRow>
             {doc.owner.clone().map(|o| view! { <SummaryRow key="Owner">{o}</SummaryRow> })}
             {(!doc.topic.is_empty()).then(|| view! { <SummaryRow key="Topic">{doc.topic.clone()}</SummaryRow> })}
-            <SummaryRow key="Status"><strong class=doc.status.tag_class()>{doc.status.label()}</strong></SummaryRow>
+            <SummaryRow key="Status">
+                {(doc.archived && doc.status != DocStatus::Archived).then(|| view! {
+                    <strong class=DocStatus::Archived.tag_class()>{DocStatus::Archived.label()}</strong>" "
+                })}
+                <strong class=doc.status.tag_class()>{doc.status.label()}</strong>
+            </SummaryRow>
             <SummaryRow key="Last updated"><time datetime=doc.updated.to_string()>{doc.updated.to_string()}</time></SummaryRow>
             {doc.review_by.map(|r| view! { <SummaryRow key="Review by"><time datetime=r.to_string()>{r.to_string()}</time></SummaryRow> })}
             <SummaryRow key="Visible to">{doc.visibility.label()}</SummaryRow>
@@ -162,7 +185,7 @@ fn Workflow(doc: DocView) -> impl IntoView {
     }
     let kind = doc.kind.code();
     let slug = doc.slug.clone();
-    let on_head = doc.revision_id == doc.head_revision_id;
+    let on_head = doc.revision_id.is_some() && doc.revision_id == doc.head_revision_id;
     let step_form =
         move |step: &'static str, label: &'static str, class: &'static str, revision: i64| {
             view! {
@@ -183,7 +206,8 @@ fn Workflow(doc: DocView) -> impl IntoView {
             </p>
         }
     });
-    let revision = doc.revision_id;
+    let revision = doc.revision_id.unwrap_or_default();
+    let head = doc.head_revision_id.unwrap_or_default();
     view! {
         <div class="ts-workflow ts-no-print">
             <h2 class="nhsuk-heading-s">"Workflow"</h2>
@@ -206,7 +230,7 @@ fn Workflow(doc: DocView) -> impl IntoView {
                     <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Send back to the author"</button>
                 </form>
             })}
-            {a.archive.then(|| step_form.clone()("archive", "Archive", "nhsuk-button nhsuk-button--warning", doc.head_revision_id))}
+            {a.archive.then(|| step_form.clone()("archive", "Archive", "nhsuk-button nhsuk-button--warning", head))}
         </div>
     }
     .into_any()

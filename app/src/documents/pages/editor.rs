@@ -36,6 +36,7 @@ fn EditorForm(data: EditorData) -> impl IntoView {
         preview_html,
         orgs,
         status,
+        archived,
         max_body_kib,
     } = data;
     let e = Errors(errors.clone());
@@ -83,7 +84,14 @@ fn EditorForm(data: EditorData) -> impl IntoView {
             </div>
         })}
         <h1>{title}</h1>
-        {status.map(|s| view! { <p>"Status: "<strong class=s.tag_class()>{s.label()}</strong>" · Saving creates a new draft revision; readers keep seeing the published one until it is approved."</p> })}
+        {status.map(|s| {
+            let after = if archived {
+                " · It is archived: saving creates a new draft revision, and readers see nothing until a publisher approves a revision."
+            } else {
+                " · Saving creates a new draft revision; readers keep seeing the published one until it is approved."
+            };
+            view! { <p>"Status: "<strong class=s.tag_class()>{s.label()}</strong>{after}</p> }
+        })}
         <form action="/api/documents/save" method="post" novalidate class="ts-editor">
             <input type="hidden" name=form_name("kind") value=kind.code()/>
             <input type="hidden" name=form_name("slug") value=slug.clone().unwrap_or_default()/>

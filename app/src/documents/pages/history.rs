@@ -186,6 +186,9 @@ pub fn DiffFields(fields: Vec<crate::documents::model::FieldDiff>) -> impl IntoV
         .map(|f| {
             view! {
                 <h2 class="nhsuk-heading-s">{f.field}</h2>
+                {f.by_lines.then(|| view! {
+                    <p class="nhsuk-body-s">"This is too long to compare word by word: whole lines that differ are shown."</p>
+                })}
                 <div class="ts-diff">
                     {f.parts.into_iter().map(|p| match p {
                         DiffPart::Same(t) => view! { <span>{t}</span> }.into_any(),

@@ -8,9 +8,10 @@ use sqlx::{Any, FromRow};
 use crate::dates::Date;
 use crate::db::Db;
 use crate::documents::model::{DocList, DocQuery, DocSummary, Facet, QueueItem, PER_PAGE};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::kind::{DocLink, LinkedDoc};
 use crate::kinds::DocKind;
+use crate::limits::{self, MAX_SEARCH_CHARS, MAX_SLUG_CHARS, MAX_TAG_CHARS};
 use crate::orgs::OrgRef;
 use crate::permissions::{readable_by_readers, DocStatus, Viewer};
 
@@ -118,8 +119,27 @@ fn non_empty(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
+/// Refuses filters longer than any tag, organisation or search the portal accepts.
+fn check_query(query: &DocQuery) -> AppResult<()> {
+    let checks = [
+        ("The tag", &query.tag, MAX_TAG_CHARS),
+        ("The organisation", &query.org, MAX_SLUG_CHARS),
+        ("The search words", &query.q, MAX_SEARCH_CHARS),
+    ];
+    for (what, value, max) in checks {
+        if let Some(m) = value
+            .as_deref()
+            .and_then(|v| limits::too_long(what, v, max))
+        {
+            return Err(AppError::Invalid(m));
+        }
+    }
+    Ok(())
+}
+
 /// One page of published documents of a kind that the viewer may read, with facet counts.
 pub async fn list(db: &Db, viewer: &Viewer, kind: DocKind, query: &DocQuery) -> AppResult<DocList> {
+    check_query(query)?;
     let tag = non_empty(&query.tag);
     let org = non_empty(&query.org);
     let q = non_empty(&query.q);

@@ -64,6 +64,8 @@ pub struct DocRow {
     pub updated_at: String,
     pub head_revision_id: Option<i64>,
     pub published_revision_id: Option<i64>,
+    /// When a publisher archived it; cleared only when a revision is approved.
+    pub archived_at: Option<String>,
 }
 
 impl DocRow {
@@ -73,7 +75,13 @@ impl DocRow {
             visibility: self.visibility,
             status: self.status,
             has_published: self.published_revision_id.is_some(),
+            archived: self.is_archived(),
         }
+    }
+
+    /// Archived, and no revision approved since: readers do not see it, whatever its status.
+    pub fn is_archived(&self) -> bool {
+        self.archived_at.is_some() || self.status == DocStatus::Archived
     }
 
     pub fn org(&self) -> OrgRef {
@@ -107,7 +115,7 @@ impl DocRow {
 
 const DOC_SELECT: &str = "SELECT d.id, d.kind, d.slug, d.org_id, o.slug AS org_slug, o.name AS org_name,
         d.title, d.summary, d.body, d.topic, d.fields, d.owner_id, u.name AS owner_name, d.visibility,
-        d.status, d.review_by, d.updated_at, d.head_revision_id, d.published_revision_id
+        d.status, d.review_by, d.updated_at, d.head_revision_id, d.published_revision_id, d.archived_at
      FROM documents d JOIN organisations o ON o.id = d.org_id LEFT JOIN users u ON u.id = d.owner_id";
 
 /// A document by kind and slug, whoever asks (callers check permissions).
@@ -148,13 +156,16 @@ impl Readable {
     }
 }
 
-/// A document the viewer may read; "not found" otherwise, exactly like a missing one.
+/// A document the viewer may read; "not found" otherwise, exactly like a missing one. Every page,
+/// export and server function about one document starts here, so the size of the slug it was
+/// given is checked here too.
 pub async fn find_readable(
     db: &crate::db::Db,
     viewer: &Viewer,
     kind: DocKind,
     slug: &str,
 ) -> AppResult<Readable> {
+    check_slug_arg(slug)?;
     let row = find(db.pool(), kind, slug)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -163,6 +174,17 @@ pub async fn find_readable(
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// Refuses a document address longer than any slug can be, before it reaches the database.
+pub fn check_slug_arg(slug: &str) -> AppResult<()> {
+    if crate::limits::over(slug, crate::limits::MAX_SLUG_CHARS) {
+        return Err(AppError::Invalid(format!(
+            "That web address is too long: a document's is at most {} characters",
+            crate::limits::MAX_SLUG_CHARS
+        )));
+    }
+    Ok(())
 }
 
 /// Creates a document row (not yet pointing at a revision). Two writers taking the same slug at
@@ -224,6 +246,19 @@ pub async fn set_status(
     Ok(())
 }
 
+/// Takes a document away from readers until a publisher approves a revision: its status becomes
+/// archived, and it stays archived through any draft saved or restored meanwhile.
+pub async fn archive(rec: &mut Recorder, document_id: i64) -> Result<(), sqlx::Error> {
+    let at = rec.at().to_owned();
+    sqlx::query("UPDATE documents SET status = $1, archived_at = $2 WHERE id = $3")
+        .bind(DocStatus::Archived)
+        .bind(at)
+        .bind(document_id)
+        .execute(&mut **rec.tx())
+        .await?;
+    Ok(())
+}
+
 /// Copies a revision's text into the document row, which is what lists and pages show.
 pub async fn mirror(
     rec: &mut Recorder,
@@ -250,7 +285,7 @@ pub async fn mirror(
     set_tags(rec, document_id, &text.tags).await
 }
 
-/// Makes a revision the one readers see.
+/// Makes a revision the one readers see; an approval ends an archiving.
 pub async fn publish(
     rec: &mut Recorder,
     document_id: i64,
@@ -258,7 +293,9 @@ pub async fn publish(
     text: &RevisionText,
     updated_at: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE documents SET published_revision_id = $1, status = $2 WHERE id = $3")
+    sqlx::query(
+        "UPDATE documents SET published_revision_id = $1, status = $2, archived_at = NULL WHERE id = $3",
+    )
         .bind(revision_id)
         .bind(DocStatus::Published)
         .bind(document_id)

@@ -126,6 +126,26 @@ pub async fn all(db: &Db, document_id: i64) -> Result<Vec<RevisionRow>, sqlx::Er
     .await
 }
 
+/// Who wrote each revision saved after the approved one `approved_id` (every revision when the
+/// document was never approved), oldest first: the people who had a hand in what is waiting for
+/// approval. `None` is the importer.
+pub async fn authors_since<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    document_id: i64,
+    approved_id: Option<i64>,
+) -> Result<Vec<Option<i64>>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT author_id FROM document_revisions
+         WHERE document_id = $1
+           AND number > COALESCE((SELECT a.number FROM document_revisions a WHERE a.id = $2), 0)
+         ORDER BY number",
+    )
+    .bind(document_id)
+    .bind(approved_id)
+    .fetch_all(ex)
+    .await
+}
+
 /// Adds the next revision and makes it the head; returns its id and number.
 pub async fn append(
     rec: &mut Recorder,
