@@ -512,6 +512,8 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        // A request that never gets an answer fails its test instead of stalling the run.
+        .timeout(Duration::from_secs(60))
         .default_headers({
             let mut h = reqwest::header::HeaderMap::new();
             h.insert(
