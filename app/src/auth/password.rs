@@ -51,6 +51,12 @@ pub fn check_strength(password: &str, email: &str) -> Result<(), String> {
             "The password must be at least {MIN_LENGTH} characters long"
         ));
     }
+    if password.chars().count() > super::MAX_PASSWORD_CHARS {
+        return Err(format!(
+            "The password must be at most {} characters long",
+            super::MAX_PASSWORD_CHARS
+        ));
+    }
     if password.chars().all(|c| password.starts_with(c)) {
         return Err("The password must not be one character repeated".into());
     }
@@ -88,6 +94,9 @@ mod tests {
             .unwrap_err()
             .contains("12 characters"));
         assert!(check_strength("aaaaaaaaaaaaaaaa", "a@b.c").is_err());
+        assert!(check_strength(&"correct horse ".repeat(80), "a@b.c")
+            .unwrap_err()
+            .contains("at most 1024 characters"));
         assert!(check_strength("morag.testwell-2026", "morag.testwell@x.y").is_err());
     }
 }
