@@ -197,7 +197,7 @@ pub async fn attempt(
     let user = users::find_by_email(state.db.pool(), &account).await?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let has_password = stored.is_some();
-    let matches = check_password(slot, password.to_owned(), stored).await;
+    let matches = gate.check(slot, password.to_owned(), stored).await;
 
     if let (true, Some(user)) = (matches, user.as_ref()) {
         let actor = Actor {
@@ -270,28 +270,6 @@ pub async fn attempt(
 pub fn slowdown(failures: i64, slowdown_after: i64) -> Duration {
     let extra = failures.saturating_sub(slowdown_after).max(0) as u64;
     Duration::from_secs(extra).min(MAX_SLOWDOWN)
-}
-
-/// Runs the password check off the async threads, holding its checking slot until the check
-/// has finished (even if the client has gone away meanwhile). Without a stored hash it still
-/// spends the same effort, and fails.
-async fn check_password(
-    slot: tokio::sync::OwnedSemaphorePermit,
-    password: String,
-    stored: Option<String>,
-) -> bool {
-    tokio::task::spawn_blocking(move || {
-        let _slot = slot;
-        match stored {
-            Some(hash) => super::password::verify(&password, &hash),
-            None => {
-                super::password::verify_against_nothing(&password);
-                false
-            }
-        }
-    })
-    .await
-    .unwrap_or(false)
 }
 
 #[cfg(test)]

@@ -7,26 +7,35 @@
 //! - a small fixed number of password checks at a time. Each argon2 check takes 19 MiB and a
 //!   core's worth of work for tens of milliseconds, so checks wait for one of a few slots, briefly
 //!   and in a bounded queue; an attempt that gets no slot is answered "too many sign-ins at the
-//!   moment" without any hashing.
+//!   moment" without any hashing. The checks run on one thread per slot, each reusing its own
+//!   19 MiB work area (given back after 10 quiet seconds), so the memory they take is fixed.
 //!
 //! The failure counts and lock-outs that must be shared by every instance live in the database
 //! (see [`super::failures`]).
 
+use std::collections::VecDeque;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
 use governor::state::keyed::HashMapStateStore;
 use governor::{Quota, RateLimiter};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{oneshot, OwnedSemaphorePermit, Semaphore};
+
+use super::password::WorkArea;
 
 use crate::error::{AppError, AppResult};
 use crate::state::{Clock, SignInLimits};
 
-/// Attempts allowed to queue per checking slot; more would only wait to be turned away.
-const QUEUE_PER_SLOT: usize = 32;
+/// Password checks one slot gets through in a second, about (one takes 15–25 ms on a server
+/// core). The queue for slots is no longer than the slots can empty within the wait: attempts
+/// beyond that would only wait to be turned away.
+const CHECKS_PER_SLOT_PER_SECOND: usize = 40;
+
+/// How long a checking thread keeps its work area after its last check.
+const KEEP_WORK_AREA: Duration = Duration::from_secs(10);
 
 /// How often a full address map may be swept (a sweep walks the whole map).
 const SWEEP_EVERY_SECS: i64 = 1;
@@ -94,6 +103,128 @@ pub struct SignInGate {
     clients: ClientLimiter,
     clock: GateClock,
     last_sweep: AtomicI64,
+    checks: Arc<CheckQueue>,
+}
+
+/// A password check for a checking thread, with the slot it holds until it is done.
+struct Check {
+    password: String,
+    stored: Option<String>,
+    slot: OwnedSemaphorePermit,
+    done: oneshot::Sender<bool>,
+}
+
+/// The checks waiting for a checking thread (never more than there are slots, since a check is
+/// queued only with its slot). Each thread waits on its own timer, so each gives its work area
+/// back after its own quiet spell.
+#[derive(Default)]
+struct CheckQueue {
+    state: Mutex<QueueState>,
+    ready: Condvar,
+}
+
+#[derive(Default)]
+struct QueueState {
+    checks: VecDeque<Check>,
+    closed: bool,
+}
+
+/// What a checking thread gets from the queue.
+enum Next {
+    Check(Check),
+    /// Nothing came for a while.
+    Quiet,
+    /// The gate is gone.
+    Closed,
+}
+
+impl std::fmt::Debug for CheckQueue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let waiting = self.lock().checks.len();
+        f.debug_struct("CheckQueue")
+            .field("waiting", &waiting)
+            .finish()
+    }
+}
+
+impl CheckQueue {
+    fn lock(&self) -> std::sync::MutexGuard<'_, QueueState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Queues a check; false when the gate is closing.
+    fn push(&self, check: Check) -> bool {
+        let mut state = self.lock();
+        if state.closed {
+            return false;
+        }
+        state.checks.push_back(check);
+        self.ready.notify_one();
+        true
+    }
+
+    fn close(&self) {
+        self.lock().closed = true;
+        self.ready.notify_all();
+    }
+
+    /// The next check, or word that none came within `quiet` or that the gate is gone.
+    fn next(&self, quiet: Duration) -> Next {
+        let mut state = self.lock();
+        loop {
+            if let Some(check) = state.checks.pop_front() {
+                return Next::Check(check);
+            }
+            if state.closed {
+                return Next::Closed;
+            }
+            let (next, waited) = self
+                .ready
+                .wait_timeout(state, quiet)
+                .unwrap_or_else(PoisonError::into_inner);
+            state = next;
+            if waited.timed_out() && state.checks.is_empty() && !state.closed {
+                return Next::Quiet;
+            }
+        }
+    }
+}
+
+/// Starts one checking thread per slot; they end when the gate is dropped.
+fn start_checkers(threads: usize) -> Arc<CheckQueue> {
+    let queue = Arc::new(CheckQueue::default());
+    for n in 0..threads {
+        let queue = queue.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("sign-in-check-{n}"))
+            .spawn(move || {
+                let mut area = WorkArea::default();
+                loop {
+                    let check = match queue.next(KEEP_WORK_AREA) {
+                        Next::Check(check) => check,
+                        // Quiet for a while: the work area goes back to the system.
+                        Next::Quiet => {
+                            area = WorkArea::default();
+                            continue;
+                        }
+                        Next::Closed => break,
+                    };
+                    let matches = match &check.stored {
+                        Some(hash) => area.verify(&check.password, hash),
+                        None => {
+                            area.verify_against_nothing(&check.password);
+                            false
+                        }
+                    };
+                    drop(check.slot);
+                    let _ = check.done.send(matches);
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start a password-checking thread");
+        }
+    }
+    queue
 }
 
 /// Why an attempt was turned away before any password was checked.
@@ -103,6 +234,12 @@ pub enum TurnedAway {
     TooManyFromClient(Duration),
     /// Every password-checking slot stayed busy while the attempt waited.
     Busy,
+}
+
+impl Drop for SignInGate {
+    fn drop(&mut self) {
+        self.checks.close();
+    }
 }
 
 impl SignInGate {
@@ -115,6 +252,7 @@ impl SignInGate {
             clients: RateLimiter::hashmap_with_clock(Quota::per_minute(per_minute), clock.clone()),
             clock,
             last_sweep: AtomicI64::new(i64::MIN),
+            checks: start_checkers(limits.hashing_slots.max(1)),
             limits,
         }
     }
@@ -161,6 +299,29 @@ impl SignInGate {
         self.clients.len()
     }
 
+    /// Checks a password against a stored hash (without one, spends the same effort and fails)
+    /// on a checking thread; the slot is held until the check has finished, even if the client
+    /// goes away meanwhile.
+    pub async fn check(
+        &self,
+        slot: OwnedSemaphorePermit,
+        password: String,
+        stored: Option<String>,
+    ) -> bool {
+        let (done, result) = oneshot::channel();
+        let check = Check {
+            password,
+            stored,
+            slot,
+            done,
+        };
+        if !self.checks.push(check) {
+            tracing::error!("no password-checking thread is running");
+            return false;
+        }
+        result.await.unwrap_or(false)
+    }
+
     /// A password-checking slot, after waiting at most the configured time in a bounded queue.
     pub async fn checking_slot(&self) -> Result<OwnedSemaphorePermit, TurnedAway> {
         if let Ok(permit) = self.slots.clone().try_acquire_owned() {
@@ -169,7 +330,9 @@ impl SignInGate {
         if self.limits.wait.is_zero() {
             return Err(TurnedAway::Busy);
         }
-        let max_waiting = self.limits.hashing_slots.max(1) * QUEUE_PER_SLOT;
+        let max_waiting = self.limits.hashing_slots.max(1)
+            * CHECKS_PER_SLOT_PER_SECOND
+            * (self.limits.wait.as_secs_f64().ceil() as usize).max(1);
         if self.waiting.fetch_add(1, Ordering::SeqCst) >= max_waiting {
             self.waiting.fetch_sub(1, Ordering::SeqCst);
             return Err(TurnedAway::Busy);
@@ -291,5 +454,32 @@ mod tests {
         assert_eq!(waiting.waiting.load(Ordering::SeqCst), 0, "queue emptied");
         drop(held);
         assert!(waiting.checking_slot().await.is_ok());
+    }
+
+    #[test]
+    fn a_checking_thread_hears_of_quiet_spells_and_of_the_gate_closing() {
+        let queue = CheckQueue::default();
+        assert!(matches!(queue.next(Duration::from_millis(10)), Next::Quiet));
+        queue.close();
+        assert!(matches!(queue.next(Duration::from_secs(60)), Next::Closed));
+    }
+
+    #[tokio::test]
+    async fn checks_run_on_the_checking_threads_and_give_their_slot_back() {
+        let (gate, _clock) = gate(LIMITS);
+        let stored = super::super::password::hash("correct horse battery").unwrap();
+        let slot = gate.checking_slot().await.unwrap();
+        assert!(
+            gate.check(slot, "correct horse battery".into(), Some(stored.clone()))
+                .await
+        );
+        let slot = gate.checking_slot().await.expect("the slot came back");
+        assert!(
+            !gate
+                .check(slot, "wrong horse battery".into(), Some(stored))
+                .await
+        );
+        let slot = gate.checking_slot().await.unwrap();
+        assert!(!gate.check(slot, "anything".into(), None).await);
     }
 }
