@@ -7,8 +7,10 @@ crate::coded_enum! {
     pub enum Action ("audit action") {
         SignIn = "sign-in", "Signed in";
         SignInFailed = "sign-in-failed", "Sign-in failed";
-        SignInLocked = "sign-in-locked", "Sign-in refused: account locked";
+        SignInLocked = "sign-in-locked", "Sign-in refused: locked out";
         SignOut = "sign-out", "Signed out";
+        AccountUnlocked = "account-unlocked", "Account unlocked";
+        SessionsEnded = "sessions-ended", "Signed out everywhere";
         UserCreated = "user-created", "User created";
         UserUpdated = "user-updated", "User updated";
         PasswordSet = "password-set", "Password set";

@@ -20,12 +20,30 @@ pub struct Settings {
     pub session_absolute: Duration,
     /// Whether a wasm bundle was built, so pages load the island scripts.
     pub hydrate: bool,
-    /// Failed sign-ins for one account after which each further attempt is slowed down.
+    /// Failed sign-ins in a row for one account (from anywhere) after which each further attempt
+    /// on it is slowed down.
     pub login_slowdown_after: i64,
-    /// Failed sign-ins for one account after which it is locked.
+    /// Failed sign-ins in a row for one account from one client after which that client is
+    /// locked out of it.
     pub login_lock_after: i64,
-    /// How long a locked account stays locked.
+    /// How long a client that failed too often stays locked out of an account.
     pub login_lock_for: Duration,
+    /// What sign-in may cost the server.
+    pub sign_in: SignInLimits,
+}
+
+/// Limits on the work sign-in attempts may cause, so that a flood of them cannot exhaust the
+/// server (see `auth::throttle`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignInLimits {
+    /// Password checks (argon2, 19 MiB each) running at once.
+    pub hashing_slots: usize,
+    /// How long an attempt waits for a free checking slot before it is turned away.
+    pub wait: Duration,
+    /// Sign-in attempts one client address may make per minute (also the burst).
+    pub per_client_per_minute: u32,
+    /// Client addresses the per-client limit remembers at most.
+    pub clients_tracked: usize,
 }
 
 /// Shared state of the web application.

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use app::state::SignInLimits;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Trustshare: a knowledge-sharing portal for NHS trusts and health boards.
@@ -92,17 +93,38 @@ pub struct ServeArgs {
     #[arg(long, env = "TRUSTSHARE_SESSION_ABSOLUTE_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..))]
     pub session_absolute_hours: u64,
 
-    /// Consecutive failed sign-ins for one account after which each further attempt is slowed down.
+    /// Failed sign-ins in a row for one account, from anywhere, after which each further attempt
+    /// on it waits a second more (at most 5).
     #[arg(long, env = "TRUSTSHARE_LOGIN_SLOWDOWN_AFTER", default_value_t = 3, value_parser = clap::value_parser!(i64).range(1..))]
     pub login_slowdown_after: i64,
 
-    /// Consecutive failed sign-ins for one account after which it is locked.
+    /// Failed sign-ins in a row for one account from one client address, after which that
+    /// address is locked out of the account (other addresses are not).
     #[arg(long, env = "TRUSTSHARE_LOGIN_LOCK_AFTER", default_value_t = 8, value_parser = clap::value_parser!(i64).range(1..))]
     pub login_lock_after: i64,
 
-    /// Minutes a locked account stays locked (at most a year).
+    /// Minutes a lock-out lasts, and after which failures are forgotten (at most a year).
     #[arg(long, env = "TRUSTSHARE_LOGIN_LOCK_MINUTES", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=525_600))]
     pub login_lock_minutes: u64,
+
+    /// Password checks running at once; each takes 19 MiB and a core for a moment
+    /// (default: half the cores, between 1 and 8).
+    #[arg(long, env = "TRUSTSHARE_SIGN_IN_CHECKS", value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub sign_in_checks: Option<u64>,
+
+    /// Seconds a sign-in waits for a free password check before it is answered "too many
+    /// sign-ins at the moment" (0: no waiting).
+    #[arg(long, env = "TRUSTSHARE_SIGN_IN_WAIT_SECONDS", default_value_t = 3, value_parser = clap::value_parser!(u64).range(0..=60))]
+    pub sign_in_wait_seconds: u64,
+
+    /// Sign-in attempts one client address may make per minute (an IPv6 client counts by its /64).
+    #[arg(long, env = "TRUSTSHARE_SIGN_IN_PER_CLIENT_PER_MINUTE", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub sign_in_per_client_per_minute: u32,
+
+    /// Client addresses the per-client limit remembers at most (about 50 bytes each); beyond
+    /// that, attempts from new addresses wait until old ones are forgotten.
+    #[arg(long, env = "TRUSTSHARE_SIGN_IN_CLIENTS_TRACKED", default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub sign_in_clients_tracked: u64,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -119,8 +141,14 @@ pub enum UserCommand {
     /// Add a user. The password is read from standard input (first line) or, when nothing is
     /// piped in, generated and printed once.
     Add(UserAddArgs),
-    /// Set a user's password, read from standard input or generated and printed once.
+    /// Set a user's password, read from standard input or generated and printed once. This
+    /// also ends all the user's sessions and unlocks the account.
     Password(UserPasswordArgs),
+    /// Unlock an account: every client address locked out of it after wrong passwords may try
+    /// again at once, and its failed sign-ins are forgotten.
+    Unlock(UserEmailArgs),
+    /// End all the user's sessions, on every device; they must sign in again.
+    SignOut(UserEmailArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -153,6 +181,15 @@ pub struct UserPasswordArgs {
     pub email: String,
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct UserEmailArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// Email address of the user.
+    #[arg(long)]
+    pub email: String,
+}
+
 /// Everything the server needs, resolved from the flags.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -167,6 +204,7 @@ pub struct Config {
     pub login_slowdown_after: i64,
     pub login_lock_after: i64,
     pub login_lock_for: Duration,
+    pub sign_in: SignInLimits,
 }
 
 impl StorageArgs {
@@ -197,6 +235,24 @@ impl Config {
             login_slowdown_after: args.login_slowdown_after,
             login_lock_after: args.login_lock_after,
             login_lock_for: Duration::from_secs(args.login_lock_minutes * 60),
+            sign_in: SignInLimits {
+                hashing_slots: args
+                    .sign_in_checks
+                    .map_or_else(default_sign_in_checks, |n| n as usize),
+                wait: Duration::from_secs(args.sign_in_wait_seconds),
+                per_client_per_minute: args.sign_in_per_client_per_minute,
+                clients_tracked: args.sign_in_clients_tracked as usize,
+            },
+        }
+    }
+
+    /// The name of the session cookie: with https, `__Host-` makes browsers insist that it is
+    /// Secure, for this host only (no Domain) and for every path.
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.https() {
+            "__Host-trustshare_session"
+        } else {
+            "trustshare_session"
         }
     }
 
@@ -206,6 +262,13 @@ impl Config {
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"))
     }
+}
+
+/// Half the cores, between 1 and 8: password checks never take every core from the pages.
+fn default_sign_in_checks() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get() / 2)
+        .clamp(1, 8)
 }
 
 #[cfg(test)]
@@ -245,5 +308,46 @@ mod tests {
         ] {
             assert!(serve_config(&[flag, "0"]).is_err(), "{flag} 0 accepted");
         }
+    }
+
+    #[test]
+    fn sign_in_limits_come_from_the_flags_with_defaults() {
+        let defaults = serve_config(&[]).expect("defaults");
+        assert!((1..=8).contains(&defaults.sign_in.hashing_slots));
+        assert_eq!(defaults.sign_in.wait, Duration::from_secs(3));
+        assert_eq!(defaults.sign_in.per_client_per_minute, 30);
+        assert_eq!(defaults.sign_in.clients_tracked, 100_000);
+        let config = serve_config(&[
+            "--sign-in-checks",
+            "3",
+            "--sign-in-wait-seconds",
+            "0",
+            "--sign-in-per-client-per-minute",
+            "12",
+            "--sign-in-clients-tracked",
+            "500",
+        ])
+        .expect("valid flags");
+        assert_eq!(
+            config.sign_in,
+            SignInLimits {
+                hashing_slots: 3,
+                wait: Duration::ZERO,
+                per_client_per_minute: 12,
+                clients_tracked: 500,
+            }
+        );
+        for flag in ["--sign-in-checks", "--sign-in-per-client-per-minute"] {
+            assert!(serve_config(&[flag, "0"]).is_err(), "{flag} 0 accepted");
+        }
+        assert!(serve_config(&["--sign-in-wait-seconds", "61"]).is_err());
+    }
+
+    #[test]
+    fn the_session_cookie_is_host_only_behind_https() {
+        let https = serve_config(&["--public-url", "https://ts.example.nhs.uk"]).unwrap();
+        assert_eq!(https.session_cookie_name(), "__Host-trustshare_session");
+        let http = serve_config(&[]).unwrap();
+        assert_eq!(http.session_cookie_name(), "trustshare_session");
     }
 }

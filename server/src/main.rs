@@ -1,4 +1,5 @@
-//! The `trustshare` binary: `serve` (default), `import DIR`, `user add`, `user password`.
+//! The `trustshare` binary: `serve` (default), `import DIR`, `user add`, `user password`,
+//! `user unlock`, `user sign-out`.
 
 #![recursion_limit = "512"]
 
@@ -17,6 +18,9 @@ fn main() -> ExitCode {
         Some(Command::Import(a)) => a.storage.log_format,
         Some(Command::User(UserCommand::Add(a))) => a.storage.log_format,
         Some(Command::User(UserCommand::Password(a))) => a.storage.log_format,
+        Some(Command::User(UserCommand::Unlock(a) | UserCommand::SignOut(a))) => {
+            a.storage.log_format
+        }
     };
     telemetry::init(log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -91,14 +95,34 @@ async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
                 .await?;
             setup::check_user_exists(&db, &args.email).await?;
             let (password, generated) = setup::password_from_stdin(&args.email)?;
-            setup::set_password(&db, &args.email, &password).await?;
+            let ended = setup::set_password(&db, &args.email, &password).await?;
             println!(
-                "Password set for {}.",
+                "Password set for {}; {ended} sessions ended; account unlocked.",
                 args.email.trim().to_ascii_lowercase()
             );
             if generated {
                 println!("Password: {password}\nThis password is shown only once.");
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::User(UserCommand::Unlock(args))) => {
+            let db = startup::open_database(&args.storage.data_dir, &args.storage.database_url())
+                .await?;
+            let cleared = setup::unlock(&db, &args.email).await?;
+            println!(
+                "Unlocked {}: {cleared} records of failed sign-ins cleared.",
+                args.email.trim().to_ascii_lowercase()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::User(UserCommand::SignOut(args))) => {
+            let db = startup::open_database(&args.storage.data_dir, &args.storage.database_url())
+                .await?;
+            let ended = setup::sign_out_everywhere(&db, &args.email).await?;
+            println!(
+                "Signed out {} everywhere: {ended} sessions ended.",
+                args.email.trim().to_ascii_lowercase()
+            );
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -3,8 +3,8 @@
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
-use app::auth::password;
-use app::db::{Action, Actor, Db, Event};
+use app::auth::{failures, password};
+use app::db::{sessions, Action, Actor, Db, Event};
 use app::orgs::store::{self as orgs, OrgFields};
 use app::orgs::{Nation, OrgKind};
 use app::users::store::{self as users, UserFields};
@@ -222,23 +222,65 @@ pub async fn check_user_exists(db: &Db, email: &str) -> Result<(), ServerError> 
     }
 }
 
-/// `trustshare user password`.
-pub async fn set_password(db: &Db, email: &str, plain: &str) -> Result<(), ServerError> {
-    let user = users::find_by_email(db.pool(), email)
+/// The user an account command names, or a clear refusal.
+async fn existing_user(db: &Db, email: &str) -> Result<users::UserRow, ServerError> {
+    users::find_by_email(db.pool(), email)
         .await?
         .ok_or_else(|| {
             ServerError::Invalid(format!("--email: no user with email {:?}", email.trim()))
-        })?;
+        })
+}
+
+/// `trustshare user password`: sets the password, ends every session of the user (whoever
+/// knew the old password is signed out) and unlocks the account, in one recorded write.
+/// Returns how many sessions were ended.
+pub async fn set_password(db: &Db, email: &str, plain: &str) -> Result<u64, ServerError> {
+    let user = existing_user(db, email).await?;
     let hash = hash(plain).await?;
     let mut rec = db.record(&Actor::system("command-line")).await?;
     let change = users::set_password_hash(&mut rec, &user, &hash).await?;
+    let ended = sessions::end_all_for_user(&mut rec, user.id).await?;
+    failures::clear_account(&mut rec, &user.email).await?;
     rec.record(Event {
         action: Action::PasswordSet,
         target: &user.email,
-        detail: "",
+        detail: &format!("{ended} sessions ended; account unlocked"),
         change: Some(change),
     })
     .await?;
     rec.commit().await?;
-    Ok(())
+    Ok(ended)
+}
+
+/// `trustshare user unlock`: every client locked out of the account may try again, and its
+/// failed sign-ins are forgotten. Returns how many records of failures were cleared.
+pub async fn unlock(db: &Db, email: &str) -> Result<u64, ServerError> {
+    let user = existing_user(db, email).await?;
+    let mut rec = db.record(&Actor::system("command-line")).await?;
+    let cleared = failures::clear_account(&mut rec, &user.email).await?;
+    rec.record(Event {
+        action: Action::AccountUnlocked,
+        target: &user.email,
+        detail: &format!("{cleared} records of failed sign-ins cleared"),
+        change: None,
+    })
+    .await?;
+    rec.commit().await?;
+    Ok(cleared)
+}
+
+/// `trustshare user sign-out`: ends every session of the user. Returns how many there were.
+pub async fn sign_out_everywhere(db: &Db, email: &str) -> Result<u64, ServerError> {
+    let user = existing_user(db, email).await?;
+    let mut rec = db.record(&Actor::system("command-line")).await?;
+    let ended = sessions::end_all_for_user(&mut rec, user.id).await?;
+    rec.record(Event {
+        action: Action::SessionsEnded,
+        target: &user.email,
+        detail: &format!("{ended} sessions ended"),
+        change: None,
+    })
+    .await?;
+    rec.commit().await?;
+    Ok(ended)
 }

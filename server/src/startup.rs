@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use app::auth::throttle::SignInGate;
 use app::db::Db;
 use app::state::{AppState, Clock, RequestScope, Settings, SystemClock};
 use app::{shell, App};
@@ -158,8 +159,11 @@ pub async fn spawn(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Ser
         source,
     })?;
 
-    let store = DbSessionStore::new(db.clone());
-    let cleanup = tokio::spawn(delete_expired_sessions(store.clone()));
+    let store = DbSessionStore::new(db.clone(), config.session_idle);
+    let cleanup = tokio::spawn(delete_expired_sessions(
+        store.clone(),
+        config.login_lock_for,
+    ));
     let router = build_router(&config, db.clone(), addr, store, clock);
 
     let public_url = config
@@ -226,29 +230,35 @@ pub fn build_router(
             login_slowdown_after: config.login_slowdown_after,
             login_lock_after: config.login_lock_after,
             login_lock_for: config.login_lock_for,
+            sign_in: config.sign_in,
         }),
-        clock,
+        clock: clock.clone(),
     };
+    let sign_in_gate = Arc::new(SignInGate::new(config.sign_in, clock));
 
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let context = move || {
         provide_context(context_state.clone());
         provide_context(RequestScope::default());
+        provide_context(sign_in_gate.clone());
     };
     let shell_options = leptos_options.clone();
     let app_shell = move || shell(shell_options.clone(), hydrate);
     let not_found = leptos_axum::render_app_async_with_context(context.clone(), app_shell.clone());
 
+    // A browser-session cookie (no Max-Age): the server alone ends sessions, the store after the
+    // idle time (each request's save moves it on) and `auth::session` after the absolute
+    // lifetime. Saving every request only updates a session that still exists, so a sign-out
+    // sticks even while other requests with the same cookie are under way.
     let sessions = SessionManagerLayer::new(store)
-        .with_name("trustshare_session")
+        .with_name(config.session_cookie_name())
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(config.https())
+        .with_path("/")
         .with_always_save(true)
-        .with_expiry(Expiry::OnInactivity(
-            time::Duration::try_from(config.session_idle).unwrap_or(time::Duration::minutes(30)),
-        ));
+        .with_expiry(Expiry::OnSessionEnd);
 
     let allowed = AllowedOrigin {
         public_origin: config.public_url.as_deref().map(origin_of),
@@ -316,7 +326,9 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
     }
 }
 
-async fn delete_expired_sessions(store: DbSessionStore) {
+/// Every five minutes: deletes expired sessions, and failed sign-ins that are forgotten (no
+/// failure for `forget_after`) and lock nothing.
+async fn delete_expired_sessions(store: DbSessionStore, forget_after: Duration) {
     let mut tick = tokio::time::interval(Duration::from_secs(300));
     loop {
         tick.tick().await;
@@ -324,6 +336,18 @@ async fn delete_expired_sessions(store: DbSessionStore) {
             Ok(0) => {}
             Ok(n) => tracing::debug!(n, "deleted expired sessions"),
             Err(e) => tracing::warn!(error = %e, "could not delete expired sessions"),
+        }
+        let now = time::OffsetDateTime::now_utc();
+        match store
+            .forget_sign_in_failures(
+                &app::db::format_timestamp(now - forget_after),
+                &app::db::format_timestamp(now),
+            )
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(n, "forgot old failed sign-ins"),
+            Err(e) => tracing::warn!(error = %e, "could not forget old failed sign-ins"),
         }
     }
 }

@@ -523,3 +523,284 @@ async fn a_session_ends_when_the_configured_lifetime_has_passed_on_the_clock() {
     let (_, page) = server.get(&client, "/").await;
     assert!(!page.contains("Isla Placeholder"));
 }
+
+#[tokio::test]
+async fn an_over_long_email_or_password_is_refused_before_any_work_and_never_stored() {
+    let server = TestServer::start().await;
+    let client = server.client();
+    let long_email = format!("{}@nowhere.nhs.example", "a".repeat(2000));
+    let response = server
+        .sign_in(&client, &long_email, "a-guess-a-guess")
+        .await;
+    let answer = location(&response);
+    assert_eq!(
+        answer, "/login?error=email-too-long",
+        "refused, and too long to keep"
+    );
+    let (_, page) = server.get(&client, &answer).await;
+    assert!(page.contains("Enter an email address of 254 characters or fewer"));
+
+    let response = server
+        .sign_in(&client, "nobody@nowhere.nhs.example", &"p".repeat(1025))
+        .await;
+    let answer = location(&response);
+    assert_eq!(
+        answer,
+        "/login?email=nobody%40nowhere.nhs.example&error=password-too-long"
+    );
+    let (_, page) = server.get(&client, &answer).await;
+    assert!(page.contains("Enter a password of 1024 characters or fewer"));
+
+    let db = server.db().await;
+    let (entries, longest): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT COUNT(*), MAX(LENGTH(actor) + LENGTH(target) + LENGTH(detail)) FROM audit_log
+         WHERE action LIKE 'sign-in%'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        (entries, longest),
+        (0, None),
+        "nothing was checked, so nothing was audited"
+    );
+    let counted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_failures")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(counted, 0);
+
+    // The longest email accepted is checked (and refused) as usual.
+    let longest = format!("{}@nowhere.nhs.example", "a".repeat(254 - 20));
+    assert_eq!(longest.len(), 254);
+    let response = server.sign_in(&client, &longest, "a-guess-a-guess").await;
+    assert!(location(&response).contains("error=invalid"));
+}
+
+#[tokio::test]
+async fn a_failed_sign_in_is_recorded_once_under_the_anonymous_caller() {
+    let server = TestServer::start().await;
+    let client = server.client();
+    server
+        .sign_in(&client, "Nobody@Nowhere.nhs.example", "a-guess-a-guess")
+        .await;
+    let db = server.db().await;
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT actor, target, detail FROM audit_log WHERE action = 'sign-in-failed'",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 1);
+    let (actor, target, detail) = &rows[0];
+    assert_eq!(actor, "anonymous");
+    assert_eq!(target, "nobody@nowhere.nhs.example");
+    assert!(
+        !detail.contains("nowhere"),
+        "the email is written once: {detail}"
+    );
+}
+
+/// The `Set-Cookie` value for a session cookie by its name.
+fn cookie_named(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
+}
+
+#[tokio::test]
+async fn the_session_cookie_ends_with_the_browser_and_the_server_keeps_the_idle_limit() {
+    let server = TestServer::builder()
+        .session_idle(Duration::from_secs(7 * 60))
+        .start()
+        .await;
+    server.set_password(READER, PASSWORD);
+    let client = server.client();
+    let before = time::OffsetDateTime::now_utc().unix_timestamp();
+    let response = server.sign_in(&client, READER, PASSWORD).await;
+    let after = time::OffsetDateTime::now_utc().unix_timestamp();
+    let cookie = session_cookie(&response).expect("session cookie");
+    let lower = cookie.to_ascii_lowercase();
+    assert!(
+        !lower.contains("max-age") && !lower.contains("expires"),
+        "a browser-session cookie: {cookie}"
+    );
+    let db = server.db().await;
+    let expires_at: i64 = sqlx::query_scalar("SELECT expires_at FROM sessions")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert!(
+        (before + 7 * 60..=after + 7 * 60).contains(&expires_at),
+        "the stored session ends after the configured idle time: {expires_at}, signed in between {before} and {after}"
+    );
+}
+
+#[tokio::test]
+async fn behind_https_the_session_cookie_is_a_host_only_secure_cookie() {
+    let public = "https://trustshare.example.nhs.uk";
+    let server = TestServer::builder()
+        .configure(move |c| c.public_url = Some(public.to_owned()))
+        .start()
+        .await;
+    server.set_password(READER, PASSWORD);
+    let response = server
+        .client()
+        .post(server.url("/api/sign-in"))
+        .header("origin", public)
+        .form(&[("email", READER), ("password", PASSWORD), ("next", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&response), "/");
+    let cookie = cookie_named(&response, "__Host-trustshare_session").expect("a __Host- cookie");
+    let attributes: Vec<String> = cookie
+        .split(';')
+        .skip(1)
+        .map(|a| a.trim().to_ascii_lowercase())
+        .collect();
+    assert!(attributes.contains(&"secure".to_owned()), "{cookie}");
+    assert!(attributes.contains(&"path=/".to_owned()), "{cookie}");
+    assert!(attributes.contains(&"httponly".to_owned()), "{cookie}");
+    assert!(
+        !attributes.iter().any(|a| a.starts_with("domain")
+            || a.starts_with("max-age")
+            || a.starts_with("expires")),
+        "{cookie}"
+    );
+    assert!(
+        session_cookie(&response).is_none(),
+        "no cookie by the old name"
+    );
+}
+
+#[tokio::test]
+async fn a_request_under_way_cannot_bring_back_a_session_that_was_signed_out() {
+    use app::db::sessions::DbSessionStore;
+    use tower_sessions::session::{Id, Record};
+    use tower_sessions::SessionStore;
+
+    let server = TestServer::start().await;
+    let store = DbSessionStore::new(server.db().await, Duration::from_secs(30 * 60));
+    let mut record = Record {
+        id: Id::default(),
+        data: [("user_id".to_owned(), serde_json::json!(1))].into(),
+        expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+    };
+    store.create(&mut record).await.unwrap();
+    // A request loads the session; meanwhile the user signs out; then the request ends and the
+    // session layer saves what it loaded.
+    let loaded = store.load(&record.id).await.unwrap().expect("stored");
+    store.delete(&record.id).await.unwrap();
+    store.save(&loaded).await.unwrap();
+    assert_eq!(
+        store.load(&record.id).await.unwrap(),
+        None,
+        "the signed-out session stays deleted"
+    );
+}
+
+#[tokio::test]
+async fn signing_out_sticks_while_other_requests_with_the_cookie_are_under_way() {
+    let server = TestServer::start().await;
+    server.set_password(READER, PASSWORD);
+    let client = server.signed_in(READER, PASSWORD).await;
+    let mut pages = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (client, url) = (client.clone(), server.url("/"));
+        pages.spawn(async move { client.get(url).send().await.map(|r| r.status()) });
+    }
+    let response = client
+        .post(server.url("/api/sign-out"))
+        .header("origin", &server.base)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    while let Some(page) = pages.join_next().await {
+        assert_eq!(page.unwrap().unwrap(), 200);
+    }
+    let (_, home) = server.get(&client, "/").await;
+    assert!(!home.contains("Isla Placeholder"), "still signed out");
+    let db = server.db().await;
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(sessions, 0);
+}
+
+#[tokio::test]
+async fn an_administrator_unlocks_an_account_from_the_command_line() {
+    let clock = ManualClock::starting_now();
+    let server = TestServer::builder().clock(clock.clone()).start().await;
+    server.set_password(READER, PASSWORD);
+    fail_sign_ins(&server, &server.client(), 8).await;
+    assert!(right_password_refused(&server).await, "locked");
+
+    let out = server.command(&["user", "unlock", "--email", READER], None);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("Unlocked isla.placeholder@fife.nhs.example"),
+        "{}",
+        out.stdout
+    );
+    server.signed_in(READER, PASSWORD).await;
+
+    let db = server.db().await;
+    let (actor, detail): (String, String) = sqlx::query_as(
+        "SELECT actor, detail FROM audit_log WHERE action = 'account-unlocked' AND target = $1",
+    )
+    .bind(READER)
+    .fetch_one(db.pool())
+    .await
+    .expect("the unlock is audited");
+    assert_eq!(actor, "command-line");
+    assert!(detail.contains("cleared"), "{detail}");
+
+    let out = server.command(
+        &["user", "unlock", "--email", "nobody@nowhere.nhs.example"],
+        None,
+    );
+    assert_ne!(out.status, 0);
+    assert!(out.stderr.contains("no user with email"), "{}", out.stderr);
+}
+
+#[tokio::test]
+async fn an_administrator_signs_a_user_out_everywhere_from_the_command_line() {
+    let server = TestServer::start().await;
+    server.set_password(READER, PASSWORD);
+    let desk = server.signed_in(READER, PASSWORD).await;
+    let phone = server.signed_in(READER, PASSWORD).await;
+    let out = server.command(&["user", "sign-out", "--email", READER], None);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("2 sessions ended"), "{}", out.stdout);
+    for client in [&desk, &phone] {
+        let (_, home) = server.get(client, "/").await;
+        assert!(!home.contains("Isla Placeholder"), "signed out everywhere");
+    }
+    assert!(audit_actions(&server, READER)
+        .await
+        .contains(&"sessions-ended".to_owned()));
+}
+
+#[tokio::test]
+async fn setting_a_password_signs_the_user_out_everywhere() {
+    let server = TestServer::start().await;
+    server.set_password(READER, PASSWORD);
+    let old = server.signed_in(READER, PASSWORD).await;
+    let (_, home) = server.get(&old, "/").await;
+    assert!(home.contains("Isla Placeholder"));
+    server.set_password(READER, "a-brand-new-passphrase");
+    let (_, home) = server.get(&old, "/").await;
+    assert!(
+        !home.contains("Isla Placeholder"),
+        "whoever knew the old password is signed out"
+    );
+    server.signed_in(READER, "a-brand-new-passphrase").await;
+}

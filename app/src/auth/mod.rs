@@ -10,11 +10,15 @@ pub mod pages;
 pub use crate::users::{CurrentUser, Role};
 
 #[cfg(feature = "ssr")]
+pub mod failures;
+#[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod sign_in;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
 /// The signed-in user and what the navigation offers them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,11 +28,25 @@ pub struct Account {
     pub reviews: bool,
 }
 
+/// Longest email address accepted at sign-in (the longest an address can be).
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// Longest password accepted at sign-in and by `trustshare user password`.
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
 /// Error codes the sign-in page understands, carried in its address after a failed attempt.
 pub mod login_errors {
     pub const MISSING_EMAIL: &str = "missing-email";
     pub const MISSING_PASSWORD: &str = "missing-password";
+    pub const EMAIL_TOO_LONG: &str = "email-too-long";
+    pub const PASSWORD_TOO_LONG: &str = "password-too-long";
+    /// Wrong password or unknown email.
     pub const INVALID: &str = "invalid";
+    /// This client failed too often for this account and is locked out of it for a while.
+    pub const LOCKED: &str = "locked";
+    /// This client made too many attempts in the last minute (429).
+    pub const TOO_MANY_ATTEMPTS: &str = "too-many-attempts";
+    /// Too many sign-ins at once on the server (503).
+    pub const BUSY: &str = "busy";
 }
 
 /// The user of this request, if signed in.

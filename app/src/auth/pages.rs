@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::{get_current_user, login_errors};
+use super::{get_current_user, login_errors, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS};
 use crate::components::form::{ErrorSummary, FormError, Input};
 use crate::components::loading::when_loaded;
 
@@ -41,12 +41,41 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 fn SignInForm(email: String, next: String, codes: Vec<String>) -> impl IntoView {
     let has = |code: &str| codes.iter().any(|c| c == code);
+    let lock_minutes = lock_minutes();
     let mut errors = Vec::new();
     let mut email_error = None;
     let mut password_error = None;
+    // Turned away for the moment: the status and Retry-After say so to browsers and scripts.
+    if has(login_errors::BUSY) {
+        refused_for_now(503, 60);
+        errors.push(FormError::new(
+            "email",
+            "Too many people are signing in at the moment. Wait a minute and try again.",
+        ));
+    } else if has(login_errors::TOO_MANY_ATTEMPTS) {
+        refused_for_now(429, 60);
+        errors.push(FormError::new(
+            "email",
+            "There have been too many sign-in attempts from your network in the last minute. Wait a minute and try again.",
+        ));
+    } else if has(login_errors::LOCKED) {
+        refused_for_now(429, lock_minutes * 60);
+        errors.push(FormError::new(
+            "email",
+            format!(
+                "There were too many wrong passwords for this account from your network. Wait {lock_minutes} minutes and try again, \
+                 or ask your organisation's Trustshare administrator to unlock your account."
+            ),
+        ));
+        email_error = Some(format!(
+            "Signing in to this account from your network is paused for up to {lock_minutes} minutes"
+        ));
+    }
     if has(login_errors::INVALID) {
-        let m = "Enter a correct email address and password. After several failed attempts an account is locked for 15 minutes.".to_owned();
-        errors.push(FormError::new("email", m.clone()));
+        let m = format!(
+            "Enter a correct email address and password. After several wrong passwords, signing in to the account from your network is paused for {lock_minutes} minutes."
+        );
+        errors.push(FormError::new("email", m));
         email_error = Some("The email address or password is not correct".to_owned());
     }
     if has(login_errors::MISSING_EMAIL) {
@@ -54,8 +83,18 @@ fn SignInForm(email: String, next: String, codes: Vec<String>) -> impl IntoView 
         errors.push(FormError::new("email", m.clone()));
         email_error = Some(m);
     }
+    if has(login_errors::EMAIL_TOO_LONG) {
+        let m = format!("Enter an email address of {MAX_EMAIL_CHARS} characters or fewer");
+        errors.push(FormError::new("email", m.clone()));
+        email_error = Some(m);
+    }
     if has(login_errors::MISSING_PASSWORD) {
         let m = "Enter your password".to_owned();
+        errors.push(FormError::new("password", m.clone()));
+        password_error = Some(m);
+    }
+    if has(login_errors::PASSWORD_TOO_LONG) {
+        let m = format!("Enter a password of {MAX_PASSWORD_CHARS} characters or fewer");
         errors.push(FormError::new("password", m.clone()));
         password_error = Some(m);
     }
@@ -81,6 +120,29 @@ fn SignInForm(email: String, next: String, codes: Vec<String>) -> impl IntoView 
             </div>
         </div>
     }
+}
+
+/// How long a lock-out lasts, as configured, in whole minutes.
+fn lock_minutes() -> u64 {
+    #[cfg(feature = "ssr")]
+    if let Some(state) = use_context::<crate::state::AppState>() {
+        return (state.settings.login_lock_for.as_secs() / 60).max(1);
+    }
+    15
+}
+
+/// Answers the page with `status` and `Retry-After: seconds`.
+fn refused_for_now(status: u16, seconds: u64) {
+    crate::components::loading::set_status(status);
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from(seconds.max(1)),
+        );
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = seconds;
 }
 
 /// The password field of the sign-in form, with a "Show password" button that appears once

@@ -2,7 +2,7 @@
 //! turns a request into the signed-in user, the [`Viewer`] the permission module judges, and
 //! the audit [`Actor`] a change is recorded under.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::ConnectInfo;
 use tower_sessions::Session;
@@ -13,7 +13,7 @@ use crate::permissions::Viewer;
 use crate::state::{app_state, AppState};
 use crate::users::{store as users, CurrentUser};
 
-const USER_ID: &str = "user_id";
+use crate::db::sessions::USER_ID_KEY as USER_ID;
 const SIGNED_IN_AT: &str = "signed_in_at";
 
 /// Who is making the current request: what they may see, and how their changes are recorded.
@@ -33,10 +33,15 @@ pub async fn request_session() -> AppResult<Session> {
 
 /// The client's address, for the audit log.
 pub async fn client_addr() -> Option<String> {
+    client_ip().await.map(|ip| ip.to_string())
+}
+
+/// The address the request came from (the TCP peer; a proxy in front is not looked through).
+pub async fn client_ip() -> Option<IpAddr> {
     leptos_axum::extract::<ConnectInfo<SocketAddr>>()
         .await
         .ok()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .map(|ConnectInfo(addr)| addr.ip())
 }
 
 /// The audit actor for a user (or an anonymous caller) at a client address.
@@ -113,6 +118,8 @@ async fn user_of(state: &AppState, session: &Session) -> AppResult<Option<Curren
 }
 
 /// Starts a signed-in session under a fresh id, so an id planted before sign-in is worthless.
+/// It is stored at once, with its user, so that ending the user's sessions from now on (a new
+/// password, an administrator's sign-out) also ends this one.
 pub async fn start(state: &AppState, session: &Session, user_id: i64) -> AppResult<()> {
     session.cycle_id().await.map_err(session_error)?;
     session
@@ -123,14 +130,20 @@ pub async fn start(state: &AppState, session: &Session, user_id: i64) -> AppResu
         .insert(SIGNED_IN_AT, state.now().unix_timestamp())
         .await
         .map_err(session_error)?;
+    session.save().await.map_err(session_error)?;
     Ok(())
+}
+
+/// Ends a session: its record is deleted and the cookie removed.
+pub async fn end(session: &Session) -> AppResult<()> {
+    session.flush().await.map_err(session_error)
 }
 
 /// Ends the session: its record is deleted and the sign-out is audited.
 pub async fn sign_out() -> AppResult<()> {
     let caller = caller().await?;
     let session = request_session().await?;
-    session.flush().await.map_err(session_error)?;
+    end(&session).await?;
     if let Some(user) = &caller.viewer.user {
         let mut rec = app_state()?.db.record(&caller.actor).await?;
         rec.record(Event {

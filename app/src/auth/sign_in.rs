@@ -1,50 +1,121 @@
-//! Checking a sign-in attempt, with slow-down and lock-out after repeated failures.
+//! Checking a sign-in attempt. In order, each step costing more than the one before:
+//!
+//! 1. the typed values are checked for size (an email of at most [`MAX_EMAIL_CHARS`], a password
+//!    of at most [`MAX_PASSWORD_CHARS`] characters), before anything is looked up or written;
+//! 2. the client's allowance of attempts per minute ([`super::throttle`]);
+//! 3. whether this client is locked out of this account ([`super::failures`]); if so, the
+//!    attempt is refused without checking the password;
+//! 4. the account's slow-down: once the account has failed `login_slowdown_after` times in a row
+//!    from anywhere, each attempt waits a second more per failure (at most
+//!    [`MAX_SLOWDOWN`]) before its password is checked;
+//! 5. a password-checking slot, waited for briefly;
+//! 6. the argon2 check, the same work whether or not the email belongs to an account.
+//!
+//! Unknown emails go through exactly the same steps and counts as real ones, so neither the
+//! answer nor its timing says which emails have accounts.
 
 use std::time::Duration;
 
-use super::login_errors;
+use super::failures::{self, When};
+use super::throttle::{ClientKey, SignInGate, TurnedAway};
+use super::{login_errors, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS};
 use crate::db::{self, Action, Actor, Event};
 use crate::error::AppResult;
 use crate::state::{app_state, AppState};
 use crate::users::store::{self as users, UserRow};
 
-/// What became of an attempt. Callers show the same message for every failure.
+/// The longest an account's slow-down makes one attempt wait.
+pub const MAX_SLOWDOWN: Duration = Duration::from_secs(5);
+/// What a client turned away for the moment is told to wait, when nothing more exact is known.
+pub const RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// What became of an attempt.
+#[derive(Debug)]
 pub enum Outcome {
     SignedIn(UserRow),
+    /// Wrong password or unknown email: the same answer for both.
     Refused,
+    /// This client failed too often for this account and must wait (or be unlocked).
+    Locked,
+    /// Turned away before any check: too many attempts from this client, or too many at once.
+    TurnedAway(TurnedAway),
 }
 
 /// Handles the sign-in form: on success the session is started and the browser goes to `next`;
-/// otherwise back to the sign-in page with the email kept.
+/// otherwise back to the sign-in page with the email kept (unless it was too long to keep).
 pub async fn sign_in_request(
     email: String,
     password: String,
     next: Option<String>,
 ) -> AppResult<()> {
-    let state = app_state()?;
     let next = super::safe_next(next.as_deref());
     let email = email.trim().to_owned();
     let mut errors = Vec::new();
+    let mut keep_email = true;
     if email.is_empty() {
         errors.push(login_errors::MISSING_EMAIL);
+    } else if email.chars().count() > MAX_EMAIL_CHARS {
+        errors.push(login_errors::EMAIL_TOO_LONG);
+        keep_email = false;
     }
     if password.is_empty() {
         errors.push(login_errors::MISSING_PASSWORD);
+    } else if password.chars().count() > MAX_PASSWORD_CHARS {
+        errors.push(login_errors::PASSWORD_TOO_LONG);
     }
     if errors.is_empty() {
-        let client = super::session::client_addr().await;
-        match attempt(&state, &email, &password, client).await? {
+        let state = app_state()?;
+        let gate = super::throttle::gate()?;
+        let client_ip = super::session::client_ip().await;
+        let client = client_ip.map_or(ClientKey::UNKNOWN, ClientKey::of);
+        let client_addr = client_ip.map(|ip| ip.to_string());
+        let outcome = attempt(&state, &gate, &email, &password, client, client_addr).await?;
+        match outcome {
             Outcome::SignedIn(user) => {
-                let session = super::session::request_session().await?;
-                super::session::start(&state, &session, user.id).await?;
-                leptos_axum::redirect(&next);
-                return Ok(());
+                if start_session(&state, &user).await? {
+                    leptos_axum::redirect(&next);
+                    return Ok(());
+                }
+                errors.push(login_errors::INVALID);
             }
             Outcome::Refused => errors.push(login_errors::INVALID),
+            Outcome::Locked => errors.push(login_errors::LOCKED),
+            Outcome::TurnedAway(TurnedAway::TooManyFromClient(wait)) => {
+                retry_after(wait);
+                errors.push(login_errors::TOO_MANY_ATTEMPTS);
+            }
+            Outcome::TurnedAway(TurnedAway::Busy) => {
+                retry_after(RETRY_AFTER);
+                errors.push(login_errors::BUSY);
+            }
         }
     }
-    leptos_axum::redirect(&login_url(&email, &errors, &next));
+    let kept = if keep_email { email.as_str() } else { "" };
+    leptos_axum::redirect(&login_url(kept, &errors, &next));
     Ok(())
+}
+
+/// Starts the signed-in session. If the password changed while the attempt was being checked
+/// (the change ends every session, possibly before this one was stored), the session is ended
+/// again and the attempt refused.
+async fn start_session(state: &AppState, user: &UserRow) -> AppResult<bool> {
+    let session = super::session::request_session().await?;
+    super::session::start(state, &session, user.id).await?;
+    let current = users::find_by_id(state.db.pool(), user.id).await?;
+    if current.is_some_and(|now| now.password_hash == user.password_hash) {
+        return Ok(true);
+    }
+    super::session::end(&session).await?;
+    Ok(false)
+}
+
+/// Tells the client when to come back (`Retry-After`, whole seconds, at least one).
+fn retry_after(wait: Duration) {
+    use axum::http::{header, HeaderValue};
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+    }
 }
 
 /// The sign-in page's address carrying the typed email and the reasons for refusal.
@@ -62,122 +133,155 @@ pub fn login_url(email: &str, errors: &[&str], next: &str) -> String {
     format!("/login?{}", query.finish())
 }
 
-/// Checks credentials. Every refusal costs the same password-hashing effort, and repeated
-/// failures for one account slow it down and then lock it for a while.
+/// Checks credentials, after the gate and the lock-out; counts and records a failure.
 pub async fn attempt(
     state: &AppState,
+    gate: &SignInGate,
     email: &str,
     password: &str,
+    client: ClientKey,
     client_addr: Option<String>,
 ) -> AppResult<Outcome> {
-    let email = email.trim().to_ascii_lowercase();
+    let account = email.trim().to_ascii_lowercase();
     let settings = &state.settings;
-    let actor = |user: Option<&UserRow>| Actor {
-        user_id: user.map(|u| u.id),
-        label: email.clone(),
-        org_id: user.map(|u| u.org_id),
+    if let Err(turned_away) = gate.admit(client) {
+        tracing::debug!(client = %client.as_stored(), "sign-in: client over its allowance");
+        return Ok(Outcome::TurnedAway(turned_away));
+    }
+
+    let now = state.now();
+    let now_text = db::format_timestamp(now);
+    let forget_text = db::format_timestamp(now - settings.login_lock_for);
+    let when = When {
+        now: &now_text,
+        forget_before: &forget_text,
+    };
+    let client_text = client.as_stored();
+    // Failed and refused attempts are recorded as the anonymous caller they are; the typed
+    // email is the target, written once.
+    let anonymous = Actor {
+        user_id: None,
+        label: "anonymous".to_owned(),
+        org_id: None,
         client_addr: client_addr.clone(),
     };
 
-    // Records one sign-in event, with whatever the account's counters need, in one write.
-    let audit_only = |user: Option<&UserRow>, action: Action, detail: &'static str| {
-        let actor = actor(user);
-        let email = email.clone();
-        async move {
-            let mut rec = state.db.record(&actor).await?;
-            rec.record(Event {
-                action,
-                target: &email,
-                detail,
-                change: None,
-            })
-            .await?;
-            rec.commit().await
-        }
-    };
-
-    let Some(user) = users::find_by_email(state.db.pool(), &email).await? else {
-        spend_hashing_effort(password.to_owned(), None).await;
-        audit_only(None, Action::SignInFailed, "unknown account").await?;
-        return Ok(Outcome::Refused);
-    };
-
-    let now = state.now();
-    let locked = user
-        .locked_until
-        .as_deref()
-        .and_then(db::parse_timestamp)
-        .is_some_and(|until| until > now);
-    if locked {
-        spend_hashing_effort(password.to_owned(), None).await;
-        audit_only(Some(&user), Action::SignInLocked, "account locked").await?;
-        return Ok(Outcome::Refused);
-    }
-
-    let matches = spend_hashing_effort(password.to_owned(), user.password_hash.clone()).await;
-    if matches {
-        let mut rec = state.db.record(&actor(Some(&user))).await?;
-        users::clear_failed_logins(&mut rec, user.id).await?;
+    let standing = failures::standing(&state.db, &account, &client_text, when).await?;
+    if let Some(until) = standing.locked_until {
+        let mut rec = state.db.record(&anonymous).await?;
         rec.record(Event {
-            action: Action::SignIn,
-            target: &email,
-            detail: "",
+            action: Action::SignInLocked,
+            target: &account,
+            detail: &format!(
+                "this client is locked out of the account until {until}; password not checked"
+            ),
             change: None,
         })
         .await?;
         rec.commit().await?;
-        return Ok(Outcome::SignedIn(user));
+        return Ok(Outcome::Locked);
     }
 
-    // A lock that has expired starts the count again.
-    let previous = if user.locked_until.is_some() {
-        0
-    } else {
-        user.failed_logins
+    let slowdown = slowdown(standing.account_failures + 1, settings.login_slowdown_after);
+    if !slowdown.is_zero() {
+        state.clock.sleep(slowdown).await;
+    }
+
+    let slot = match gate.checking_slot().await {
+        Ok(slot) => slot,
+        Err(turned_away) => {
+            tracing::debug!("sign-in: every password-checking slot busy");
+            return Ok(Outcome::TurnedAway(turned_away));
+        }
     };
-    let failures = previous + 1;
-    let lock = (failures >= settings.login_lock_after)
-        .then(|| db::format_timestamp(now + settings.login_lock_for));
-    let mut rec = state.db.record(&actor(Some(&user))).await?;
-    users::record_failed_login(
+    let user = users::find_by_email(state.db.pool(), &account).await?;
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+    let has_password = stored.is_some();
+    let matches = gate.check(slot, password.to_owned(), stored).await;
+
+    if let (true, Some(user)) = (matches, user.as_ref()) {
+        let actor = Actor {
+            user_id: Some(user.id),
+            label: user.email.clone(),
+            org_id: Some(user.org_id),
+            client_addr,
+        };
+        let mut rec = state.db.record(&actor).await?;
+        let lock =
+            failures::clear_after_success(&mut rec, &account, &client_text, &now_text).await?;
+        let (action, detail) = match &lock {
+            Some(until) => (
+                Action::SignInLocked,
+                format!("right password, but this client was locked out of the account until {until} meanwhile"),
+            ),
+            None => (Action::SignIn, String::new()),
+        };
+        rec.record(Event {
+            action,
+            target: &account,
+            detail: &detail,
+            change: None,
+        })
+        .await?;
+        rec.commit().await?;
+        return Ok(match lock {
+            Some(_) => Outcome::Locked,
+            None => Outcome::SignedIn(user.clone()),
+        });
+    }
+
+    let lock_until = db::format_timestamp(now + settings.login_lock_for);
+    let mut rec = state.db.record(&anonymous).await?;
+    let counted = failures::record_failure(
         &mut rec,
-        user.id,
-        if lock.is_some() { 0 } else { failures },
-        lock.as_deref(),
+        &account,
+        &client_text,
+        when,
+        settings.login_lock_after,
+        &lock_until,
     )
     .await?;
-    let detail = match &lock {
-        Some(until) => {
-            format!("wrong password; {failures} consecutive failures; locked until {until}")
-        }
-        None => format!("wrong password; {failures} consecutive failures"),
+    let reason = match (&user, has_password) {
+        (None, _) => "unknown account",
+        (Some(_), false) => "account without a password",
+        (Some(_), true) => "wrong password",
     };
+    let mut detail = format!(
+        "{reason}; {} failures in a row from this client, {} for the account",
+        counted.client_failures, counted.account_failures
+    );
+    if let Some(until) = &counted.locked_until {
+        detail.push_str(&format!(
+            "; this client is locked out of the account until {until}"
+        ));
+    }
     rec.record(Event {
         action: Action::SignInFailed,
-        target: &email,
+        target: &account,
         detail: &detail,
         change: None,
     })
     .await?;
     rec.commit().await?;
-
-    if failures > settings.login_slowdown_after {
-        let extra = (failures - settings.login_slowdown_after).min(5) as u64;
-        state.clock.sleep(Duration::from_secs(extra)).await;
-    }
     Ok(Outcome::Refused)
 }
 
-/// Runs the password check off the async threads; without a stored hash it still spends the
-/// same effort and fails.
-async fn spend_hashing_effort(password: String, stored: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || match stored {
-        Some(hash) => super::password::verify(&password, &hash),
-        None => {
-            super::password::verify_against_nothing(&password);
-            false
-        }
-    })
-    .await
-    .unwrap_or(false)
+/// How long the attempt that would be the account's `failures`-th failure in a row waits.
+pub fn slowdown(failures: i64, slowdown_after: i64) -> Duration {
+    let extra = failures.saturating_sub(slowdown_after).max(0) as u64;
+    Duration::from_secs(extra).min(MAX_SLOWDOWN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_slowdown_grows_a_second_per_failure_up_to_its_limit() {
+        assert_eq!(slowdown(3, 3), Duration::ZERO);
+        assert_eq!(slowdown(4, 3), Duration::from_secs(1));
+        assert_eq!(slowdown(6, 3), Duration::from_secs(3));
+        assert_eq!(slowdown(100, 3), MAX_SLOWDOWN);
+        assert_eq!(slowdown(1, 3), Duration::ZERO);
+    }
 }

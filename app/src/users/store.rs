@@ -16,12 +16,9 @@ pub struct UserRow {
     pub role: Role,
     pub job_title: String,
     pub password_hash: Option<String>,
-    pub failed_logins: i64,
-    pub locked_until: Option<String>,
 }
 
-const USER_COLUMNS: &str =
-    "id, email, name, org_id, role, job_title, password_hash, failed_logins, locked_until";
+const USER_COLUMNS: &str = "id, email, name, org_id, role, job_title, password_hash";
 
 /// Fields of a new or updated user.
 #[derive(Clone, Debug)]
@@ -105,48 +102,21 @@ pub async fn update_profile(
     Ok(Change::upsert(Entity::User, id, Some(user.org_id)))
 }
 
-/// Sets a password hash and unlocks the account.
+/// Sets a password hash. Callers also end the user's sessions and clear failed sign-ins
+/// (`setup::set_password` does both in the same write).
 pub async fn set_password_hash(
     rec: &mut Recorder,
     user: &UserRow,
     hash: &str,
 ) -> Result<Change, sqlx::Error> {
     let at = rec.at().to_owned();
-    sqlx::query(
-        "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3",
-    )
-    .bind(hash)
-    .bind(at)
-    .bind(user.id)
-    .execute(&mut **rec.tx())
-    .await?;
+    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(at)
+        .bind(user.id)
+        .execute(&mut **rec.tx())
+        .await?;
     Ok(Change::upsert(Entity::User, user.id, Some(user.org_id)))
-}
-
-/// Stores the count of consecutive failed sign-ins and the lock, if any. Sign-in bookkeeping:
-/// nothing anyone reads changes, so it returns no change (the sign-in event is still recorded).
-pub async fn record_failed_login(
-    rec: &mut Recorder,
-    id: i64,
-    failures: i64,
-    locked_until: Option<&str>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
-        .bind(failures)
-        .bind(locked_until)
-        .bind(id)
-        .execute(&mut **rec.tx())
-        .await?;
-    Ok(())
-}
-
-/// Forgets failed sign-ins after a successful one.
-pub async fn clear_failed_logins(rec: &mut Recorder, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-        .bind(id)
-        .execute(&mut **rec.tx())
-        .await?;
-    Ok(())
 }
 
 /// Members of an organisation, by name, for its page.
