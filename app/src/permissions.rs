@@ -1,7 +1,8 @@
 //! The one place that decides who may see and do what. The read rule is data, a
 //! [`ReadScope`], turned into each form a read path needs: a Rust check for one document
 //! ([`ReadScope::allows`]) and a SQL condition for lists and counts ([`ReadScope::sql`]); a test
-//! checks that they agree. A search filter will be a third form beside them. No role is
+//! checks that they agree, and a filter on what the search index stores for each document
+//! ([`ReadScope::search`]), which the same test checks against a small index. No role is
 //! compared anywhere else.
 
 use crate::users::{CurrentUser, Role};
@@ -130,6 +131,82 @@ impl ReadScope {
     }
 }
 
+/// The read rule as a filter on the access fields a search index stores for each document (its
+/// organisation, its visibility, and whether readers see it): the third form of [`ReadScope`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AccessFilter {
+    /// Every document.
+    Everything,
+    /// Documents that meet at least one of these (none: no document).
+    AnyOf(Vec<AccessCondition>),
+}
+
+/// One way a document can be readable; every part that is set must hold.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AccessCondition {
+    /// Readers see it: approved and not archived ([`DocumentAccess::readable_by_readers`]).
+    pub readable_by_readers: bool,
+    pub visibility: Option<Visibility>,
+    pub org_id: Option<i64>,
+}
+
+impl AccessCondition {
+    fn holds(&self, doc: &DocumentAccess) -> bool {
+        (!self.readable_by_readers || doc.readable_by_readers())
+            && self.visibility.is_none_or(|v| v == doc.visibility)
+            && self.org_id.is_none_or(|o| o == doc.org_id)
+    }
+}
+
+impl AccessFilter {
+    /// Whether a document with this access passes the filter, evaluated in Rust (the index
+    /// evaluates the same data as a query).
+    pub fn allows(&self, doc: &DocumentAccess) -> bool {
+        match self {
+            AccessFilter::Everything => true,
+            AccessFilter::AnyOf(conditions) => conditions.iter().any(|c| c.holds(doc)),
+        }
+    }
+}
+
+impl ReadScope {
+    /// The search form: which documents a search may return. Searches show what readers see
+    /// (approved, not archived) as the visibility allows; with `unpublished`, which searches
+    /// ask for explicitly, also the drafts, reviews and archived documents the scope may read.
+    /// Equal to `self.allows(doc) && (unpublished || doc.readable_by_readers())`.
+    pub fn search(&self, unpublished: bool) -> AccessFilter {
+        let readable = |visibility, org_id| AccessCondition {
+            readable_by_readers: true,
+            visibility: Some(visibility),
+            org_id,
+        };
+        match *self {
+            ReadScope::Everything if unpublished => AccessFilter::Everything,
+            ReadScope::Everything => AccessFilter::AnyOf(vec![AccessCondition {
+                readable_by_readers: true,
+                ..AccessCondition::default()
+            }]),
+            ReadScope::Published {
+                member_of,
+                works_on,
+            } => {
+                let mut any = vec![readable(Visibility::Public, None)];
+                if let Some(org) = member_of {
+                    any.push(readable(Visibility::Network, None));
+                    any.push(readable(Visibility::Organisation, Some(org)));
+                }
+                if let (true, Some(org)) = (unpublished, works_on) {
+                    any.push(AccessCondition {
+                        org_id: Some(org),
+                        ..AccessCondition::default()
+                    });
+                }
+                AccessFilter::AnyOf(any)
+            }
+        }
+    }
+}
+
 impl Viewer {
     pub fn anonymous() -> Self {
         Self { user: None }
@@ -172,6 +249,17 @@ impl Viewer {
     /// [`Self::can_read_document`] as a SQL condition on the `documents` row aliased `alias`.
     pub fn document_filter(&self, alias: &str) -> String {
         self.read_scope().sql(alias)
+    }
+
+    /// What this viewer's searches may return; `unpublished` asks for the drafts, reviews and
+    /// archived documents they may read as well (see [`ReadScope::search`]).
+    pub fn search_filter(&self, unpublished: bool) -> AccessFilter {
+        self.read_scope().search(unpublished)
+    }
+
+    /// May this viewer ask search for unpublished documents (their organisation's drafts)?
+    pub fn can_search_unpublished(&self) -> bool {
+        self.can_create_documents()
     }
 
     /// May this viewer create and edit drafts for this organisation?

@@ -1,0 +1,1 @@
+//! Engine tests: built from a generated corpus in a SQLite database.
