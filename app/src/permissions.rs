@@ -347,10 +347,11 @@ mod tests {
         })
     }
 
-    /// The SQL filter and the Rust check must agree for every combination; SQLite in memory
-    /// evaluates the SQL.
+    /// The SQL filter and the search filter must agree with the Rust check for every
+    /// combination; SQLite in memory evaluates the SQL, and a small search index in memory the
+    /// search filter (one document per combination), with and without unpublished documents.
     #[tokio::test]
-    async fn sql_filter_agrees_with_the_rust_rule() {
+    async fn sql_and_search_filters_agree_with_the_rust_rule() {
         let db = crate::db::Db::connect("sqlite::memory:").await.unwrap();
         let viewers = [
             Viewer::anonymous(),
@@ -362,6 +363,7 @@ mod tests {
             member(2, Role::Admin),
         ];
         for viewer in &viewers {
+            let mut docs = Vec::new();
             for org_id in [1_i64, 2] {
                 for &visibility in Visibility::ALL {
                     for (status, has_published) in DocStatus::ALL
@@ -392,7 +394,26 @@ mod tests {
                             viewer.user.as_ref().map(|u| (u.org_id, u.role)),
                             doc
                         );
+                        docs.push(doc);
                     }
+                }
+            }
+            for unpublished in [false, true] {
+                let rule = viewer.search_filter(unpublished);
+                let indexed = crate::search::access_matches(&docs, &rule).unwrap();
+                for (doc, found) in docs.iter().zip(indexed) {
+                    let expected = viewer.can_read_document(doc)
+                        && (unpublished || doc.readable_by_readers());
+                    let who = viewer.user.as_ref().map(|u| (u.org_id, u.role));
+                    assert_eq!(
+                        found, expected,
+                        "index: viewer {who:?} unpublished {unpublished} doc {doc:?}"
+                    );
+                    assert_eq!(
+                        rule.allows(doc),
+                        expected,
+                        "Rust form of the search filter: viewer {who:?} unpublished {unpublished} doc {doc:?}"
+                    );
                 }
             }
         }

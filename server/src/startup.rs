@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::db::Db;
-use app::state::{AppState, Clock, RequestScope, Settings, SystemClock};
+use app::search::Engine;
+use app::state::{AppState, Clock, Extension, RequestScope, Settings, SystemClock};
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::Request;
@@ -77,9 +78,13 @@ pub struct Running {
     /// The generated password of the administrator, when this start created the first one.
     pub admin_password: Option<String>,
     pub db: Db,
+    /// The search engine, kept up to date by `indexer`.
+    pub search: Arc<Engine>,
     stop: tokio::sync::oneshot::Sender<()>,
     server: tokio::task::JoinHandle<Result<(), ServerError>>,
     cleanup: tokio::task::JoinHandle<()>,
+    /// Follows the change log into the search index.
+    indexer: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
@@ -96,6 +101,7 @@ impl Running {
             }
         };
         self.cleanup.abort();
+        self.indexer.abort();
         result
     }
 
@@ -129,9 +135,12 @@ pub async fn spawn(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Ser
         source,
     })?;
 
+    let search = open_search(&config.data_dir)?;
+    let indexer = search.follow(db.clone());
+
     let store = DbSessionStore::new(db.clone());
     let cleanup = tokio::spawn(delete_expired_sessions(store.clone()));
-    let router = build_router(&config, db.clone(), addr, store, clock);
+    let router = build_router(&config, db.clone(), addr, store, clock, search.clone());
 
     let public_url = config
         .public_url
@@ -158,10 +167,23 @@ pub async fn spawn(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Ser
         public_url,
         admin_password,
         db,
+        search,
         stop,
         server,
         cleanup,
+        indexer,
     })
+}
+
+/// Where the search engine keeps its index: `search/` in the data folder, for every database
+/// (each instance sharing a PostgreSQL database keeps its own).
+pub fn search_dir(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("search")
+}
+
+/// Opens the search engine; a missing or damaged index is rebuilt in the background.
+fn open_search(data_dir: &std::path::Path) -> Result<Arc<Engine>, ServerError> {
+    Engine::open(search_dir(data_dir)).map_err(|e| ServerError::Invalid(e.to_string()))
 }
 
 /// The whole HTTP surface: Leptos pages and server functions, static files, health check.
@@ -171,6 +193,7 @@ pub fn build_router(
     addr: SocketAddr,
     store: DbSessionStore,
     clock: Arc<dyn Clock>,
+    search: Arc<Engine>,
 ) -> Router {
     let site_root = config.site_root.clone();
     let hydrate = site_root.join("pkg/trustshare.js").exists()
@@ -199,6 +222,7 @@ pub fn build_router(
             login_lock_for: config.login_lock_for,
         }),
         clock,
+        search: Extension::new(search.clone()),
     };
 
     let routes = generate_route_list(App);
@@ -247,6 +271,10 @@ pub fn build_router(
             }
         })
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            search,
+            crate::routes::search::wake_after_writes,
+        ))
         .layer(axum::middleware::from_fn(crate::routes::limits::enforce))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(

@@ -5,6 +5,7 @@
 //! - `schema`: what the index stores per document, and how text is split into words;
 //! - `synonyms`: the synonym list (`synonyms.txt`, compiled in);
 //! - `source`: what the indexer reads from the database;
+//! - `access`: the read rule as a query on the index (`permissions::AccessFilter`);
 //! - `engine`: the index in the data folder, its writer and reader ([`Engine`]);
 //! - `indexer`: rebuilding the index and following the change log;
 //! - `run`: running a search, permission-filtered, with facets, snippets and suggestions;
@@ -29,6 +30,8 @@ pub mod model;
 pub mod page;
 
 #[cfg(feature = "ssr")]
+mod access;
+#[cfg(feature = "ssr")]
 mod engine;
 #[cfg(feature = "ssr")]
 mod indexer;
@@ -45,6 +48,8 @@ mod synonyms;
 #[cfg(all(test, feature = "ssr"))]
 mod tests;
 
+#[cfg(feature = "ssr")]
+pub use access::access_matches;
 #[cfg(feature = "ssr")]
 pub use engine::{Engine, SearchError};
 #[cfg(feature = "ssr")]

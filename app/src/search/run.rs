@@ -17,6 +17,7 @@ use tantivy::snippet::{collapse_overlapped_ranges, SnippetGenerator};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, TantivyError, Term};
 
+use super::access::access_query;
 use super::engine::{Engine, SearchError};
 use super::model::{
     snippet_html, FacetCount, FacetGroup, PreviewHit, SearchHit, SearchQuery, SearchResults,
@@ -30,13 +31,14 @@ use crate::orgs::{Nation, OrgRef};
 use crate::permissions::{AccessFilter, DocStatus, Viewer};
 
 /// The facets every document has: name (its address parameter and `name:` filter) and title.
-const FIXED_FACETS: [(&str, &str); 5] = [
+const FIXED_FACETS: [(&str, &str); 4] = [
     ("kind", "Type of document"),
     ("org", "Organisation"),
     ("nation", "Nation"),
     ("tag", "Tag"),
-    ("year", "Year updated"),
 ];
+/// Listed after the kinds' own facets.
+const YEAR: (&str, &str) = ("year", "Year updated");
 /// Matches found through a typo or as a prefix weigh this much of an exact match.
 const FUZZY_WEIGHT: f32 = 0.3;
 /// A word matching as typed (not only by its stem) adds this much again.
@@ -49,17 +51,39 @@ const MAX_CANDIDATES: usize = 50;
 const MAX_FACET_VALUES: usize = 20;
 /// Characters of text around the matches in a snippet.
 const SNIPPET_CHARS: usize = 220;
+/// Words of a phrase that are not marked on their own in snippets (they would be marked
+/// everywhere): short words and these.
+const UNMARKED: [&str; 12] = [
+    "and", "the", "for", "with", "from", "into", "that", "this", "are", "was", "not", "but",
+];
 
-/// Every facet: the fixed ones, then the kinds' own (a name already taken is left out).
+/// Notes the words of a phrase to mark in snippets, leaving out the little ones.
+fn mark_phrase(marks: &mut BTreeMap<String, f32>, stems: &[String]) {
+    if stems.len() == 1 {
+        marks.insert(stems[0].clone(), 1.0);
+        return;
+    }
+    for s in stems {
+        if s.chars().count() > 2 && !UNMARKED.contains(&s.as_str()) {
+            marks.insert(s.clone(), 1.0);
+        }
+    }
+}
+
+/// Every facet: the fixed ones, the kinds' own (a name already taken is left out), the year.
 pub(super) fn facet_names() -> Vec<(&'static str, &'static str)> {
     let mut all: Vec<(&str, &str)> = FIXED_FACETS.to_vec();
     for kind in DocKind::all() {
         for f in kind.spec().search_facets() {
-            if !all.iter().any(|(n, _)| *n == f.name) && !RESERVED_PARAMS.contains(&f.name) {
+            if !all.iter().any(|(n, _)| *n == f.name)
+                && !RESERVED_PARAMS.contains(&f.name)
+                && f.name != YEAR.0
+            {
                 all.push((f.name, f.title));
             }
         }
     }
+    all.push(YEAR);
     all
 }
 
@@ -142,7 +166,7 @@ fn phrase_q(field: Field, words: &[String], weight: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), weight))
 }
 
-fn any(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+pub(super) fn any(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     if clauses.is_empty() {
         return Box::new(EmptyQuery);
     }
@@ -151,7 +175,7 @@ fn any(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     ))
 }
 
-fn all(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+pub(super) fn all(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     if clauses.is_empty() {
         return Box::new(AllQuery);
     }
@@ -161,11 +185,11 @@ fn all(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
 }
 
 /// A condition that filters without adding to the score.
-fn filter(q: Box<dyn Query>) -> Box<dyn Query> {
+pub(super) fn filter(q: Box<dyn Query>) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(q, 0.0))
 }
 
-fn exact(field: Field, text: &str) -> Box<dyn Query> {
+pub(super) fn exact(field: Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         Term::from_field_text(field, text),
         IndexRecordOption::Basic,
@@ -552,9 +576,7 @@ impl Run<'_> {
                             .collect();
                         let mut clauses = vec![all(originals)];
                         for entry in &alternatives {
-                            for w in entry {
-                                marks.insert(w.clone(), 1.0);
-                            }
+                            mark_phrase(&mut marks, entry);
                             for tf in f.text_fields() {
                                 if tf.stem != tf.raw {
                                     clauses.push(phrase_q(tf.stem, entry, tf.weight));
@@ -693,9 +715,7 @@ impl Run<'_> {
     /// The query for one word or phrase, noting the stems to mark in snippets.
     fn item_query(&mut self, item: &Item, marks: &mut BTreeMap<String, f32>) -> Box<dyn Query> {
         let f = self.f;
-        for s in &item.stems {
-            marks.insert(s.clone(), 1.0);
-        }
+        mark_phrase(marks, &item.stems);
         let mut clauses = Vec::new();
         if item.raw.len() > 1 || item.quoted {
             for tf in f.text_fields() {
@@ -722,13 +742,31 @@ impl Run<'_> {
                 clauses.push(term_q(tf.stem, stem, tf.weight));
                 clauses.push(term_q(tf.raw, word, tf.weight * EXACT_WEIGHT));
             }
+            // Every index word within reach matches (no cap, so what is found never depends
+            // on documents the viewer cannot read); a capped list of them is marked.
+            let term = || Term::from_field_text(tf.raw, word);
+            let mut near = Vec::new();
+            if fuzzy > 0 {
+                near.push(FuzzyTermQuery::new(term(), fuzzy, true));
+            }
+            if prefix {
+                near.push(FuzzyTermQuery::new_prefix(term(), 0, true));
+            }
+            for q in near {
+                clauses.push(Box::new(BoostQuery::new(Box::new(q), tf.weight * FUZZY_WEIGHT)));
+            }
             if fuzzy > 0 || prefix {
-                for other in self.expand(tf.raw, word, fuzzy, prefix, MAX_EXPANSIONS) {
-                    if &other != word {
-                        let s = self.stem_of(&other);
-                        marks.insert(s, 0.5);
-                        clauses.push(term_q(tf.raw, &other, tf.weight * FUZZY_WEIGHT));
-                    }
+                let mut others = BTreeSet::new();
+                if fuzzy > 0 {
+                    others.extend(self.expand(tf.raw, word, fuzzy, false, MAX_EXPANSIONS));
+                }
+                if prefix {
+                    others.extend(self.expand(tf.raw, word, 0, true, MAX_EXPANSIONS));
+                }
+                others.remove(word);
+                for other in others {
+                    let s = self.stem_of(&other);
+                    marks.insert(s, 0.5);
                 }
             }
         }
@@ -772,32 +810,7 @@ impl Run<'_> {
 
     /// The read rule as a query on the access fields.
     fn access(&self, rule: &AccessFilter) -> Box<dyn Query> {
-        let f = self.f;
-        let q = match rule {
-            AccessFilter::Everything => Box::new(AllQuery) as Box<dyn Query>,
-            AccessFilter::AnyOf(conditions) => any(
-                conditions
-                    .iter()
-                    .map(|c| {
-                        let mut parts = Vec::new();
-                        if c.readable_by_readers {
-                            parts.push(exact(f.readable, yes_no(true)));
-                        }
-                        if let Some(v) = c.visibility {
-                            parts.push(exact(f.visibility, v.as_str()));
-                        }
-                        if let Some(org) = c.org_id {
-                            parts.push(Box::new(TermQuery::new(
-                                Term::from_field_u64(f.org_id, org as u64),
-                                IndexRecordOption::Basic,
-                            )) as Box<dyn Query>);
-                        }
-                        all(parts)
-                    })
-                    .collect(),
-            ),
-        };
-        filter(q)
+        access_query(&self.f, rule)
     }
 
     /// The whole query, leaving out the filters of facet `skip_facet` and filter number
@@ -896,13 +909,13 @@ impl Run<'_> {
                 let fragment = snippet.fragment();
                 let range = snippet.fragment_range();
                 let mut parts = Vec::new();
-                let mut push = |text: &str, mark: bool| {
-                    if !text.is_empty() {
-                        parts.push(SnippetPart {
-                            text: text.to_owned(),
-                            mark,
-                        });
-                    }
+                let mut push = |text: &str, mark: bool| match parts.last_mut() {
+                    _ if text.is_empty() => {}
+                    Some(SnippetPart { text: last, mark: false }) if !mark => last.push_str(text),
+                    _ => parts.push(SnippetPart {
+                        text: text.to_owned(),
+                        mark,
+                    }),
                 };
                 if range.start > 0 {
                     push("… ", false);

@@ -111,7 +111,7 @@ impl Fields {
             org_slug: b.add_text_field("org_slug", STRING | STORED),
             org_id: b.add_u64_field("org_id", NumericOptions::default().set_indexed()),
             visibility: b.add_text_field("visibility", STRING),
-            readable: b.add_text_field("readable", STRING),
+            readable: b.add_text_field("readable", STRING | STORED),
             status: b.add_text_field("status", STRING | STORED),
             updated: b.add_i64_field(
                 "updated",
