@@ -402,8 +402,8 @@ mod tests {
                 let rule = viewer.search_filter(unpublished);
                 let indexed = crate::search::access_matches(&docs, &rule).unwrap();
                 for (doc, found) in docs.iter().zip(indexed) {
-                    let expected = viewer.can_read_document(doc)
-                        && (unpublished || doc.readable_by_readers());
+                    let expected =
+                        viewer.can_read_document(doc) && (unpublished || doc.readable_by_readers());
                     let who = viewer.user.as_ref().map(|u| (u.org_id, u.role));
                     assert_eq!(
                         found, expected,

@@ -138,7 +138,11 @@ impl Kind for Plans {
             text.extend(phase.milestones.iter().map(|m| m.name.clone()));
         }
         for risk in &p.risks {
-            text.extend([risk.description.clone(), risk.owner.clone(), risk.mitigation.clone()]);
+            text.extend([
+                risk.description.clone(),
+                risk.owner.clone(),
+                risk.mitigation.clone(),
+            ]);
         }
         text.extend(p.contacts.iter().map(|c| c.role.clone()));
         text.retain(|t| !t.trim().is_empty());

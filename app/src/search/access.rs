@@ -16,27 +16,25 @@ use crate::permissions::{AccessFilter, DocumentAccess};
 pub(super) fn access_query(f: &Fields, rule: &AccessFilter) -> Box<dyn Query> {
     let q = match rule {
         AccessFilter::Everything => Box::new(AllQuery) as Box<dyn Query>,
-        AccessFilter::AnyOf(conditions) => any(
-            conditions
-                .iter()
-                .map(|c| {
-                    let mut parts = Vec::new();
-                    if c.readable_by_readers {
-                        parts.push(exact(f.readable, yes_no(true)));
-                    }
-                    if let Some(v) = c.visibility {
-                        parts.push(exact(f.visibility, v.as_str()));
-                    }
-                    if let Some(org) = c.org_id {
-                        parts.push(Box::new(TermQuery::new(
-                            Term::from_field_u64(f.org_id, org as u64),
-                            IndexRecordOption::Basic,
-                        )) as Box<dyn Query>);
-                    }
-                    all(parts)
-                })
-                .collect(),
-        ),
+        AccessFilter::AnyOf(conditions) => any(conditions
+            .iter()
+            .map(|c| {
+                let mut parts = Vec::new();
+                if c.readable_by_readers {
+                    parts.push(exact(f.readable, yes_no(true)));
+                }
+                if let Some(v) = c.visibility {
+                    parts.push(exact(f.visibility, v.as_str()));
+                }
+                if let Some(org) = c.org_id {
+                    parts.push(Box::new(TermQuery::new(
+                        Term::from_field_u64(f.org_id, org as u64),
+                        IndexRecordOption::Basic,
+                    )) as Box<dyn Query>);
+                }
+                all(parts)
+            })
+            .collect()),
     };
     filter(q)
 }
@@ -44,10 +42,7 @@ pub(super) fn access_query(f: &Fields, rule: &AccessFilter) -> Box<dyn Query> {
 /// Which of `docs` the read rule `rule` lets through, as the index evaluates it: each document's
 /// access fields go into a small index in memory and the rule's query runs over it. The
 /// permission module's test checks this against the Rust and SQL forms of the rule.
-pub fn access_matches(
-    docs: &[DocumentAccess],
-    rule: &AccessFilter,
-) -> tantivy::Result<Vec<bool>> {
+pub fn access_matches(docs: &[DocumentAccess], rule: &AccessFilter) -> tantivy::Result<Vec<bool>> {
     let (schema, f) = Fields::schema();
     let index = tantivy::Index::create_in_ram(schema);
     super::schema::register(&index);
@@ -73,7 +68,10 @@ pub fn access_matches(
     }
     writer.commit()?;
     let searcher = index.reader()?.searcher();
-    let found = searcher.search(&*access_query(&f, rule), &tantivy::collector::DocSetCollector)?;
+    let found = searcher.search(
+        &*access_query(&f, rule),
+        &tantivy::collector::DocSetCollector,
+    )?;
     let mut allowed = vec![false; docs.len()];
     for addr in found {
         let doc: TantivyDocument = searcher.doc(addr)?;
@@ -83,4 +81,3 @@ pub fn access_matches(
     }
     Ok(allowed)
 }
-

@@ -155,7 +155,11 @@ impl Engine {
     }
 
     /// Searches as `viewer`: only documents they may read are found, counted or suggested.
-    pub fn search(&self, viewer: &Viewer, query: &SearchQuery) -> Result<SearchResults, SearchError> {
+    pub fn search(
+        &self,
+        viewer: &Viewer,
+        query: &SearchQuery,
+    ) -> Result<SearchResults, SearchError> {
         Ok(self.search_with_ids(viewer, query)?.results)
     }
 
@@ -234,8 +238,8 @@ pub(super) fn open_dir(path: &Path, schema: &Schema) -> Result<Opened, Unusable>
             version.trim()
         )));
     }
-    let index =
-        Index::open_in_dir(path).map_err(|e| because(format!("the index cannot be opened: {e}")))?;
+    let index = Index::open_in_dir(path)
+        .map_err(|e| because(format!("the index cannot be opened: {e}")))?;
     if &index.schema() != schema {
         return Err(because("the index has other fields".into()));
     }
@@ -245,7 +249,9 @@ pub(super) fn open_dir(path: &Path, schema: &Schema) -> Result<Opened, Unusable>
         .map_err(|e| because(format!("the index metadata cannot be read: {e}")))?
         .payload
         .and_then(|p| p.trim().parse::<i64>().ok())
-        .ok_or_else(|| because("the index does not say how far it followed the change log".into()))?;
+        .ok_or_else(|| {
+            because("the index does not say how far it followed the change log".into())
+        })?;
     let reader = index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)

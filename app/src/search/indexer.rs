@@ -54,8 +54,13 @@ impl Follow {
         }
     }
 
+    /// Every change up to here is in the index.
+    pub(super) fn watermark(&self) -> i64 {
+        self.watermark
+    }
+
     /// The state after applying `rows` (fetched above `seen_max`, and from the gaps).
-    fn after(&self, rows: &[ChangeRow], now: Instant) -> Follow {
+    pub(super) fn after(&self, rows: &[ChangeRow], now: Instant) -> Follow {
         let mut next = self.clone();
         let seen: BTreeSet<i64> = rows.iter().map(|r| r.id).collect();
         for id in &seen {
@@ -70,7 +75,10 @@ impl Follow {
         next.gaps.retain(|id, since| {
             let waiting = now.duration_since(*since) < GAP_GRACE;
             if !waiting {
-                tracing::info!(change = id, "change id never appeared: taken as a rolled-back write");
+                tracing::info!(
+                    change = id,
+                    "change id never appeared: taken as a rolled-back write"
+                );
             }
             waiting
         });
@@ -90,9 +98,13 @@ impl Engine {
         self.rebuild(db, &mut follow).await
     }
 
-    /// Applies every change not in the index yet (rebuilding first when the index must be).
-    /// Returns the number of change-log rows applied.
+    /// Applies every change not in the index yet, first checking the index files once after
+    /// opening and rebuilding when the index must be. Returns the number of change-log rows
+    /// applied.
     pub async fn catch_up(&self, db: &Db) -> Result<usize, SearchError> {
+        if !self.status().checked {
+            self.check_files().await?;
+        }
         let mut follow = self.follow.lock().await;
         if self.status().rebuild.is_some() || self.dir.join(REBUILD_REQUEST).exists() {
             self.rebuild(db, &mut follow).await?;
@@ -116,7 +128,7 @@ impl Engine {
         let engine = self.clone();
         tokio::spawn(async move {
             loop {
-                if let Err(e) = engine.step(&db).await {
+                if let Err(e) = engine.catch_up(&db).await {
                     tracing::warn!(error = %e, "search indexing failed; trying again");
                     engine.update_status(|s| s.caught_up = false);
                     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -127,13 +139,6 @@ impl Engine {
                 }
             }
         })
-    }
-
-    async fn step(&self, db: &Db) -> Result<(), SearchError> {
-        if !self.status().checked {
-            self.check_files().await?;
-        }
-        self.catch_up(db).await.map(|_| ())
     }
 
     /// Checks the index files against their checksums once after opening (in the background,
@@ -153,7 +158,11 @@ impl Engine {
     }
 
     /// Applies one batch of changes; says whether there may be more.
-    async fn apply_pending(&self, db: &Db, follow: &mut Follow) -> Result<(usize, bool), SearchError> {
+    async fn apply_pending(
+        &self,
+        db: &Db,
+        follow: &mut Follow,
+    ) -> Result<(usize, bool), SearchError> {
         let mut rows = source::changes_after(db, follow.seen_max, BATCH).await?;
         let more = rows.len() as i64 == BATCH;
         let gaps: Vec<i64> = follow.gaps.keys().copied().collect();
@@ -169,7 +178,9 @@ impl Engine {
                     ids.insert(row.entity_id);
                 }
                 // Its name and nation are in each of its documents.
-                Entity::Organisation => ids.extend(source::documents_of_org(db, row.entity_id).await?),
+                Entity::Organisation => {
+                    ids.extend(source::documents_of_org(db, row.entity_id).await?)
+                }
                 Entity::User => {}
             }
         }
@@ -182,7 +193,12 @@ impl Engine {
 
     /// Replaces the documents with these ids by `docs` (the ones that still exist) and commits
     /// with `watermark` as the payload, then makes the change visible to searches.
-    async fn write(&self, ids: Vec<i64>, docs: Vec<IndexedDoc>, watermark: i64) -> Result<(), SearchError> {
+    async fn write(
+        &self,
+        ids: Vec<i64>,
+        docs: Vec<IndexedDoc>,
+        watermark: i64,
+    ) -> Result<(), SearchError> {
         let fields = self.fields;
         let live = self.live();
         let writer_slot = self.writer.clone();
@@ -267,35 +283,36 @@ impl Engine {
         let dir = self.dir.clone();
         let schema = self.schema.clone();
         let slot = self.writer.clone();
-        let opened = tokio::task::spawn_blocking(move || -> Result<super::engine::Opened, SearchError> {
-            let mut writer = Arc::try_unwrap(writer)
-                .map_err(|_| SearchError::Invalid("rebuild writer still shared".into()))?
-                .into_inner()
-                .unwrap_or_else(PoisonError::into_inner);
-            commit(&mut writer, watermark)?;
-            writer.wait_merging_threads()?;
-            write_version(&building)?;
-            // The old writer lets go of the old index before it is moved away.
-            drop(slot.lock().unwrap_or_else(PoisonError::into_inner).take());
-            let current = dir.join(INDEX_DIR);
-            let old = dir.join("index.old");
-            if old.exists() {
-                std::fs::remove_dir_all(&old).map_err(io(&old))?;
-            }
-            if current.exists() {
-                std::fs::rename(&current, &old).map_err(io(&current))?;
-            }
-            std::fs::rename(&building, &current).map_err(io(&building))?;
-            if old.exists() {
-                std::fs::remove_dir_all(&old).map_err(io(&old))?;
-            }
-            open_dir(&current, &schema).map_err(|e| match e {
-                Unusable::Locked => SearchError::Locked(current.clone()),
-                Unusable::Because(m) => SearchError::Invalid(format!("the rebuilt index: {m}")),
+        let opened =
+            tokio::task::spawn_blocking(move || -> Result<super::engine::Opened, SearchError> {
+                let mut writer = Arc::try_unwrap(writer)
+                    .map_err(|_| SearchError::Invalid("rebuild writer still shared".into()))?
+                    .into_inner()
+                    .unwrap_or_else(PoisonError::into_inner);
+                commit(&mut writer, watermark)?;
+                writer.wait_merging_threads()?;
+                write_version(&building)?;
+                // The old writer lets go of the old index before it is moved away.
+                drop(slot.lock().unwrap_or_else(PoisonError::into_inner).take());
+                let current = dir.join(INDEX_DIR);
+                let old = dir.join("index.old");
+                if old.exists() {
+                    std::fs::remove_dir_all(&old).map_err(io(&old))?;
+                }
+                if current.exists() {
+                    std::fs::rename(&current, &old).map_err(io(&current))?;
+                }
+                std::fs::rename(&building, &current).map_err(io(&building))?;
+                if old.exists() {
+                    std::fs::remove_dir_all(&old).map_err(io(&old))?;
+                }
+                open_dir(&current, &schema).map_err(|e| match e {
+                    Unusable::Locked => SearchError::Locked(current.clone()),
+                    Unusable::Because(m) => SearchError::Invalid(format!("the rebuilt index: {m}")),
+                })
             })
-        })
-        .await
-        .map_err(|e| SearchError::Invalid(format!("rebuild task: {e}")))??;
+            .await
+            .map_err(|e| SearchError::Invalid(format!("rebuild task: {e}")))??;
 
         let super::engine::Opened {
             live,

@@ -88,8 +88,8 @@ mod ssr {
     ) -> AppResult<SearchResults> {
         let engine = engine(state)?;
         let who = viewer.clone();
-        let found = tokio::task::spawn_blocking(move || engine.search_with_ids(&who, &query))
-            .await??;
+        let found =
+            tokio::task::spawn_blocking(move || engine.search_with_ids(&who, &query)).await??;
         let mut results = found.results;
         let now = source::access_now(&state.db, &found.ids).await?;
         let rule = viewer.search_filter(found.drafts);

@@ -267,10 +267,8 @@ mod tests {
         q.page = 3;
         q.drafts = true;
         let href = q.href();
-        let params: Vec<(String, String)> =
-            form_urlencoded_pairs(href.split_once('?').unwrap().1);
-        let back =
-            SearchQuery::from_params(params.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+        let params: Vec<(String, String)> = form_urlencoded_pairs(href.split_once('?').unwrap().1);
+        let back = SearchQuery::from_params(params.iter().map(|(a, b)| (a.as_str(), b.as_str())));
         assert_eq!(back, q);
         assert_eq!(q.toggled("org", "nhs-fife").filters.get("org"), None);
         assert_eq!(q.toggled("org", "nhs-fife").page, 1);

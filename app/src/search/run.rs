@@ -298,14 +298,23 @@ impl Engine {
         if !p.searched {
             return Ok(Vec::new());
         }
-        let addrs = run.top(&run.assemble(&p, None, None), &p, SortOrder::Relevance, 0, limit)?;
+        let addrs = run.top(
+            &run.assemble(&p, None, None),
+            &p,
+            SortOrder::Relevance,
+            0,
+            limit,
+        )?;
         let mut hits = Vec::new();
         for addr in addrs {
             let doc: TantivyDocument = run.searcher.doc(addr)?;
             let Some(kind) = DocKind::from_code(&text_of(&doc, run.f.kind)) else {
                 continue;
             };
-            let id = doc.get_first(run.f.id).and_then(|v| v.as_u64()).unwrap_or(0) as i64;
+            let id = doc
+                .get_first(run.f.id)
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0) as i64;
             hits.push((
                 id,
                 PreviewHit {
@@ -413,7 +422,11 @@ impl Run<'_> {
                 }
             }
             if let Some(hit) = self.hit(&doc, &p.marks) {
-                ids.push(doc.get_first(self.f.id).and_then(|v| v.as_u64()).unwrap_or(0) as i64);
+                ids.push(
+                    doc.get_first(self.f.id)
+                        .and_then(|v| v.as_u64())
+                        .unwrap_or(0) as i64,
+                );
                 hits.push(hit);
             }
         }
@@ -653,7 +666,11 @@ impl Run<'_> {
                         *asked = true;
                     }
                     "no" | "false" | "off" | "0" => *drafts = false,
-                    _ => return Err(format!("“drafts:{value}” was ignored: write drafts:yes or drafts:no.")),
+                    _ => {
+                        return Err(format!(
+                            "“drafts:{value}” was ignored: write drafts:yes or drafts:no."
+                        ))
+                    }
                 }
                 return Ok(None);
             }
@@ -753,7 +770,10 @@ impl Run<'_> {
                 near.push(FuzzyTermQuery::new_prefix(term(), 0, true));
             }
             for q in near {
-                clauses.push(Box::new(BoostQuery::new(Box::new(q), tf.weight * FUZZY_WEIGHT)));
+                clauses.push(Box::new(BoostQuery::new(
+                    Box::new(q),
+                    tf.weight * FUZZY_WEIGHT,
+                )));
             }
             if fuzzy > 0 || prefix {
                 let mut others = BTreeSet::new();
@@ -775,7 +795,14 @@ impl Run<'_> {
 
     /// The index's words within `distance` edits of `word` (or starting with such a word, for
     /// `prefix`), the word itself first when present, at most `max`.
-    fn expand(&self, field: Field, word: &str, distance: u8, prefix: bool, max: usize) -> Vec<String> {
+    fn expand(
+        &self,
+        field: Field,
+        word: &str,
+        distance: u8,
+        prefix: bool,
+        max: usize,
+    ) -> Vec<String> {
         let term = Term::from_field_text(field, word);
         let fuzzy = if prefix {
             FuzzyTermQuery::new_prefix(term, distance, true)
@@ -897,11 +924,20 @@ impl Run<'_> {
 
     /// Where the matching words are, in the text or else the summary, marked; the summary when
     /// neither has them.
-    fn snippet(&self, marks: &BTreeMap<String, f32>, body: &str, summary: &str) -> Vec<SnippetPart> {
+    fn snippet(
+        &self,
+        marks: &BTreeMap<String, f32>,
+        body: &str,
+        summary: &str,
+    ) -> Vec<SnippetPart> {
         if !marks.is_empty() {
             for text in [body, summary] {
-                let generator =
-                    SnippetGenerator::new(marks.clone(), self.stem.clone(), self.f.body, SNIPPET_CHARS);
+                let generator = SnippetGenerator::new(
+                    marks.clone(),
+                    self.stem.clone(),
+                    self.f.body,
+                    SNIPPET_CHARS,
+                );
                 let snippet = generator.snippet(text);
                 if snippet.highlighted().is_empty() {
                     continue;
@@ -911,7 +947,10 @@ impl Run<'_> {
                 let mut parts = Vec::new();
                 let mut push = |text: &str, mark: bool| match parts.last_mut() {
                     _ if text.is_empty() => {}
-                    Some(SnippetPart { text: last, mark: false }) if !mark => last.push_str(text),
+                    Some(SnippetPart {
+                        text: last,
+                        mark: false,
+                    }) if !mark => last.push_str(text),
                     _ => parts.push(SnippetPart {
                         text: text.to_owned(),
                         mark,
@@ -938,7 +977,11 @@ impl Run<'_> {
                 return parts;
             }
         }
-        let text = if summary.trim().is_empty() { body } else { summary };
+        let text = if summary.trim().is_empty() {
+            body
+        } else {
+            summary
+        };
         vec![SnippetPart {
             text: truncate(text.trim(), SNIPPET_CHARS),
             mark: false,
@@ -973,7 +1016,10 @@ impl Run<'_> {
         if let Some(label) = known.get(&key) {
             return Ok(label.clone());
         }
-        let q = all(vec![p.access.box_clone(), exact_facet(self.f.facets, name, value)]);
+        let q = all(vec![
+            p.access.box_clone(),
+            exact_facet(self.f.facets, name, value),
+        ]);
         let top = self
             .searcher
             .search(&*q, &TopDocs::with_limit(1).order_by_score())?;
@@ -1143,12 +1189,7 @@ fn exact_facet(field: Field, name: &str, value: &str) -> Box<dyn Query> {
 fn children(counts: &FacetCounts, name: &str) -> Vec<(String, u64)> {
     counts
         .get(facet_root(name))
-        .filter_map(|(facet, count)| {
-            facet
-                .to_path()
-                .get(1)
-                .map(|v| ((*v).to_owned(), count))
-        })
+        .filter_map(|(facet, count)| facet.to_path().get(1).map(|v| ((*v).to_owned(), count)))
         .filter(|(_, count)| *count > 0)
         .collect()
 }

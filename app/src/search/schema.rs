@@ -3,8 +3,8 @@
 //! what an index holds: raise [`SCHEMA_VERSION`], and existing indexes are rebuilt on start.
 
 use tantivy::schema::{
-    FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
-    TextOptions, STORED, STRING,
+    FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
+    STORED, STRING,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
@@ -113,10 +113,7 @@ impl Fields {
             visibility: b.add_text_field("visibility", STRING),
             readable: b.add_text_field("readable", STRING | STORED),
             status: b.add_text_field("status", STRING | STORED),
-            updated: b.add_i64_field(
-                "updated",
-                NumericOptions::default().set_stored().set_fast(),
-            ),
+            updated: b.add_i64_field("updated", NumericOptions::default().set_stored().set_fast()),
             updated_day: b.add_text_field("updated_day", STORED),
             facets: b.add_facet_field("facets", FacetOptions::default()),
             labels: b.add_text_field("labels", STORED),
@@ -153,10 +150,7 @@ pub fn analyzers() -> [(&'static str, TextAnalyzer); 2] {
     };
     [
         (RAW, raw().build()),
-        (
-            STEM,
-            raw().filter(Stemmer::new(Language::English)).build(),
-        ),
+        (STEM, raw().filter(Stemmer::new(Language::English)).build()),
     ]
 }
 

@@ -40,14 +40,17 @@ const SELECT: &str = "SELECT d.id, d.kind, d.slug, d.org_id, o.slug AS org_slug,
      FROM documents d JOIN organisations o ON o.id = d.org_id";
 
 /// Documents with ids above `after`, in id order, at most `limit`: one page of a rebuild.
-pub async fn documents_after(db: &Db, after: i64, limit: i64) -> Result<Vec<IndexedDoc>, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
-        "{SELECT} WHERE d.id > $1 ORDER BY d.id LIMIT $2"
-    ))
-    .bind(after)
-    .bind(limit)
-    .fetch_all(db.pool())
-    .await?;
+pub async fn documents_after(
+    db: &Db,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<IndexedDoc>, sqlx::Error> {
+    let rows: Vec<Row> =
+        sqlx::query_as(&format!("{SELECT} WHERE d.id > $1 ORDER BY d.id LIMIT $2"))
+            .bind(after)
+            .bind(limit)
+            .fetch_all(db.pool())
+            .await?;
     with_tags(db, rows).await
 }
 
