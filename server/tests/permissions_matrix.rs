@@ -19,6 +19,15 @@ enum Doc {
 impl Doc {
     const ALL: [Doc; 4] = [Doc::Public, Doc::Network, Doc::Organisation, Doc::Draft];
 
+    fn visibility_and_status(self) -> (&'static str, &'static str) {
+        match self {
+            Doc::Public => ("public", "published"),
+            Doc::Network => ("network", "published"),
+            Doc::Organisation => ("organisation", "published"),
+            Doc::Draft => ("public", "draft"),
+        }
+    }
+
     fn slug(self) -> &'static str {
         match self {
             Doc::Public => "m-public",
@@ -266,6 +275,9 @@ fn table() -> Vec<(&'static str, Rows)> {
         ("/{kind}/{slug}/export.md", doc_rows(&PAGE)),
         ("/api/v1/{kind}", doc_rows(&LISTED)),
         ("/api/v1/{kind}/{slug}", doc_rows(&PAGE)),
+        // Search finds what lists show: published documents the viewer may read.
+        ("/search", doc_rows(&LISTED)),
+        ("/api/v1/search", doc_rows(&LISTED)),
     ]
 }
 
@@ -277,6 +289,12 @@ const SERVER_FUNCTIONS_IN_MATRIX: &[(&str, DocRows)] = &[
     ("/api/documents/revision", &PAGE),
     ("/api/documents/diff", &PAGE),
     ("/api/documents/editor", &EDIT),
+];
+/// Read-only server functions that list documents, with the form each sends for a search that
+/// finds only the given document, and whether it is listed.
+const SERVER_FUNCTIONS_LISTING: &[(&str, &str, DocRows)] = &[
+    ("/api/search/results", "query[q]", &LISTED),
+    ("/api/search/preview", "q", &LISTED),
 ];
 const SERVER_FUNCTIONS_ELSEWHERE: &[(&str, &str)] = &[
     ("/api/documents/save", "publishing.rs"),
@@ -343,6 +361,7 @@ async fn every_route_is_in_the_table() {
     }
     for (path, _) in leptos::server_fn::axum::server_fn_paths() {
         let known = SERVER_FUNCTIONS_IN_MATRIX.iter().any(|(p, _)| *p == path)
+            || SERVER_FUNCTIONS_LISTING.iter().any(|(p, _, _)| *p == path)
             || SERVER_FUNCTIONS_ELSEWHERE.iter().any(|(p, _)| *p == path);
         if !known {
             missing.push(path.to_owned());
@@ -373,12 +392,7 @@ fn fixture() -> common::TempDir {
             _ => "",
         };
         for doc in Doc::ALL {
-            let (visibility, status) = match doc {
-                Doc::Public => ("public", "published"),
-                Doc::Network => ("network", "published"),
-                Doc::Organisation => ("organisation", "published"),
-                Doc::Draft => ("public", "draft"),
-            };
+            let (visibility, status) = doc.visibility_and_status();
             files.push((
                 format!("{kind}/{}.md", doc.slug()),
                 format!(
@@ -394,7 +408,17 @@ fn fixture() -> common::TempDir {
     content_tree(&refs)
 }
 
+/// The title of a matrix document, which a search for it uses (all its words must match).
+fn title(kind: &str, doc: Doc) -> String {
+    let (visibility, status) = doc.visibility_and_status();
+    format!("Matrix {kind} {visibility} {status}")
+}
+
 fn concrete(route: &str, kind: &str, doc: Option<Doc>) -> String {
+    if route.ends_with("/search") {
+        let words = title(kind, doc.unwrap_or(Doc::Public)).replace(' ', "+");
+        return format!("{route}?q={words}");
+    }
     let slug = doc.map(Doc::slug).unwrap_or("m-public");
     let path = route
         .replace("{kind}", kind)
@@ -448,6 +472,7 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
             .signed_in("admin@trustshare.localhost", &server.admin_password)
             .await,
     );
+    server.search_ready().await;
 
     let mut failures = Vec::new();
     let mut cells = 0;
@@ -519,6 +544,36 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
                         failures.push(format!(
                             "POST {path} {kind}/{} as {viewer}: expected {want:?}, got {status}",
                             doc.slug()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    // The listing server functions list as the pages do.
+    for (path, field, rows) in SERVER_FUNCTIONS_LISTING {
+        for (doc, expected) in rows.iter() {
+            for kind in ["guides", "plans", "lessons"] {
+                let needle = format!("/{kind}/{}", doc.slug());
+                for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(expected)) {
+                    cells += 1;
+                    let response = client
+                        .post(server.url(path))
+                        .header("accept", "application/json")
+                        .header("origin", &server.base)
+                        .form(&[(*field, title(kind, *doc))])
+                        .send()
+                        .await
+                        .unwrap();
+                    let status = response.status().as_u16();
+                    let body = response.text().await.unwrap();
+                    let ok = match want {
+                        S(code) => status == *code,
+                        L(listed) => status == 200 && body.contains(&needle) == *listed,
+                    };
+                    if !ok {
+                        failures.push(format!(
+                            "POST {path} for {needle} as {viewer}: expected {want:?}, got {status}"
                         ));
                     }
                 }

@@ -55,6 +55,7 @@ impl Follow {
     }
 
     /// Every change up to here is in the index.
+    #[cfg(test)]
     pub(super) fn watermark(&self) -> i64 {
         self.watermark
     }
