@@ -302,7 +302,7 @@ pub async fn save(
         None => create(&mut rec, kind, &checked, &author, &comment).await?,
     };
     let doc = match written {
-        Written::Saved(doc) => doc,
+        Written::Saved(doc) => *doc,
         Written::Conflict { conflict, head_id } => {
             rec.rollback().await?;
             // Keep the author's text; the next save deliberately replaces the newer revision.
@@ -349,7 +349,7 @@ pub async fn save(
 
 /// What a save wrote, or why it wrote nothing.
 enum Written {
-    Saved(DocRow),
+    Saved(Box<DocRow>),
     /// Someone saved a newer revision since the author opened the editor.
     Conflict {
         conflict: Conflict,
@@ -420,7 +420,7 @@ async fn save_revision(
         })
         .await?;
     }
-    Ok(Written::Saved(current))
+    Ok(Written::Saved(Box::new(current)))
 }
 
 /// Creates a document with its first revision, unless its address is taken.
@@ -467,7 +467,7 @@ async fn create(
         },
     )
     .await?;
-    Ok(Written::Saved(row))
+    Ok(Written::Saved(Box::new(row)))
 }
 
 /// Saves `text` as the newest revision, a draft. A document never approved shows its newest
