@@ -111,6 +111,9 @@ struct Filter {
     query: Box<dyn Query>,
 }
 
+/// A filter typed in the query: the facet it restricts, and its query.
+type TypedFilter = (String, Box<dyn Query>);
+
 /// A query ready to run.
 struct Prepared {
     /// Whether there is anything to search for.
@@ -214,8 +217,8 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -512,9 +515,7 @@ impl Run<'_> {
         let mut filters = Vec::new();
         let typed = std::mem::take(&mut parsed.filters);
         for (name, value) in typed {
-            let built: Result<Option<(String, Box<dyn Query>)>, String> =
-                self.typed_filter(&name, &value, &mut drafts, &mut asked_drafts);
-            match built {
+            match self.typed_filter(&name, &value, &mut drafts, &mut asked_drafts) {
                 Ok(Some((facet_name, q))) => {
                     filters.push(Filter {
                         facet: facet_name,
@@ -647,14 +648,13 @@ impl Run<'_> {
 
     /// A `name:value` typed in the query: the facet it restricts and its query, `None` for
     /// `drafts:`, or why it cannot be used.
-    #[allow(clippy::type_complexity)]
     fn typed_filter(
         &mut self,
         name: &str,
         value: &str,
         drafts: &mut bool,
         asked: &mut bool,
-    ) -> Result<Option<(String, Box<dyn Query>)>, String> {
+    ) -> Result<Option<TypedFilter>, String> {
         let f = self.f;
         let v = normalise(value);
         let facet_q = |v: &str| exact_facet(f.facets, name, v);
