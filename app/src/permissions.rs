@@ -326,8 +326,9 @@ pub fn readable_by_readers(alias: &str) -> String {
     )
 }
 
-#[cfg(all(test, feature = "ssr"))]
+#[cfg(test)]
 mod tests {
+    #![cfg(feature = "ssr")]
     use super::*;
 
     /// A signed-in member of `org_id`, with id 1.

@@ -862,3 +862,29 @@ async fn the_header_and_home_page_search_every_kind() {
     let (_, page) = server.get(&c, "/search?q=sso").await;
     assert!(page.contains(r#"aria-label="Pagination""#));
 }
+
+#[tokio::test]
+async fn a_document_whose_access_changed_before_the_index_caught_up_is_not_shown() {
+    let (server, _content) = start().await;
+    let c = server.client();
+    assert_eq!(
+        found(&server, &c, &q("smartcard")).await,
+        ["/guides/smartcard-middleware"]
+    );
+    // Changed behind the change log's back: the index still holds it as public.
+    sqlx::query(
+        "UPDATE documents SET visibility = 'organisation' WHERE slug = 'smartcard-middleware'",
+    )
+    .execute(&server.tamper().await)
+    .await
+    .unwrap();
+    let json = api(&server, &c, &q("smartcard")).await;
+    assert!(hrefs(&json).is_empty(), "{json}");
+    let (_, page) = server.get(&c, "/search?q=smartcard").await;
+    assert!(!page.contains("/guides/smartcard-middleware"));
+    let alpha_reader = server.signed_in(ALPHA_READER, PASSWORD).await;
+    assert_eq!(
+        found(&server, &alpha_reader, &q("smartcard")).await,
+        ["/guides/smartcard-middleware"]
+    );
+}

@@ -110,16 +110,30 @@ impl Engine {
         if self.status().rebuild.is_some() || self.dir.join(REBUILD_REQUEST).exists() {
             self.rebuild(db, &mut follow).await?;
         }
-        let mut applied = 0;
-        loop {
-            let (n, more) = self.apply_pending(db, &mut follow).await?;
-            applied += n;
-            if !more {
-                break;
-            }
-        }
+        let applied = self.apply_all(db, &mut follow).await?;
         self.update_status(|s| s.caught_up = true);
         Ok(applied)
+    }
+
+    /// Applies the changes not in the index yet, now, unless the index is waiting for a rebuild
+    /// (which is left to the follower): for a search that found the index behind.
+    pub(super) async fn apply_changes(&self, db: &Db) -> Result<usize, SearchError> {
+        let mut follow = self.follow.lock().await;
+        if self.status().rebuild.is_some() {
+            return Ok(0);
+        }
+        self.apply_all(db, &mut follow).await
+    }
+
+    async fn apply_all(&self, db: &Db, follow: &mut Follow) -> Result<usize, SearchError> {
+        let mut applied = 0;
+        loop {
+            let (n, more) = self.apply_pending(db, follow).await?;
+            applied += n;
+            if !more {
+                return Ok(applied);
+            }
+        }
     }
 
     /// Follows the change log in the background until the task is aborted: looks every
