@@ -87,6 +87,35 @@ impl Problem {
     }
 }
 
+/// A value a kind's documents are filtered and counted by in search, beyond those every document
+/// has (kind, organisation, nation, tags, year): a lesson's phase, say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SearchFacet {
+    /// Its name in search addresses and queries (`phase` in `/search?phase=pilot` and
+    /// `phase:pilot`).
+    pub name: &'static str,
+    /// The heading of its counts on the results page.
+    pub title: &'static str,
+}
+
+/// A kind's fields as search indexes them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchFields {
+    /// Their plain text, searched along with the document's text.
+    pub text: Vec<String>,
+    /// Their values for the kind's [`Kind::SEARCH_FACETS`].
+    pub facets: Vec<FacetValue>,
+}
+
+/// One facet value of a document: `phase` = `pilot`, shown as "Pilot".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FacetValue {
+    pub name: &'static str,
+    /// As written in addresses: a code.
+    pub value: String,
+    pub label: String,
+}
+
 /// A kind of document, with typed fields.
 pub trait Kind: Send + Sync + 'static {
     /// What a document of this kind has beyond the common fields; stored as JSON and written in
@@ -99,6 +128,9 @@ pub trait Kind: Send + Sync + 'static {
 
     const NAMES: KindNames;
     const BODY: BodyUse;
+    /// What its documents can be filtered and counted by in search, beyond what every document
+    /// has.
+    const SEARCH_FACETS: &'static [SearchFacet] = &[];
 
     /// The form filled from stored fields.
     fn to_form(fields: &Self::Fields) -> Self::Form;
@@ -113,6 +145,10 @@ pub trait Kind: Send + Sync + 'static {
     /// What the page shows, given the linked documents the viewer may read.
     #[cfg(feature = "ssr")]
     fn page(fields: Self::Fields, links: Vec<LinkedDoc>) -> Self::Page;
+    /// The fields as search indexes them: their plain text (Markdown rendered to text), and a
+    /// value for each of [`Self::SEARCH_FACETS`].
+    #[cfg(feature = "ssr")]
+    fn search(fields: &Self::Fields) -> SearchFields;
     /// The page's section for this kind.
     fn page_view(page: Self::Page) -> AnyView;
     /// The editor's section for this kind.
@@ -143,6 +179,10 @@ pub trait DocumentKind: Send + Sync + 'static {
         fields: &serde_json::Value,
         links: Vec<LinkedDoc>,
     ) -> Result<serde_json::Value, String>;
+    fn search_facets(&self) -> &'static [SearchFacet];
+    /// The fields as search indexes them; `Err` says why they cannot be read.
+    #[cfg(feature = "ssr")]
+    fn search(&self, fields: &serde_json::Value) -> Result<SearchFields, String>;
     fn page_view(&self, page: serde_json::Value) -> AnyView;
     fn form_view(&self, form: &FormPart, errors: Errors) -> AnyView;
 }
@@ -253,6 +293,15 @@ impl<K: Kind> DocumentKind for Registered<K> {
         links: Vec<LinkedDoc>,
     ) -> Result<serde_json::Value, String> {
         Ok(value(&K::page(typed(fields)?, links)))
+    }
+
+    fn search_facets(&self) -> &'static [SearchFacet] {
+        K::SEARCH_FACETS
+    }
+
+    #[cfg(feature = "ssr")]
+    fn search(&self, fields: &serde_json::Value) -> Result<SearchFields, String> {
+        Ok(K::search(&typed(fields)?))
     }
 
     fn page_view(&self, page: serde_json::Value) -> AnyView {

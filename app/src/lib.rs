@@ -43,6 +43,7 @@ pub mod plans;
 pub mod content;
 pub mod documents;
 pub mod pages;
+pub mod search;
 
 use auth::pages::LoginPage;
 use components::layout::{Footer, Header, SkipLink};
@@ -53,6 +54,7 @@ use documents::pages::{
 use documents::DocKind;
 use pages::orgs::{OrgDetailPage, OrgsPage};
 use pages::HomePage;
+use search::page::SearchPage;
 
 /// The HTML document around every page. Island scripts are included only when a wasm
 /// bundle was built; without them every page and form still works.
@@ -136,6 +138,7 @@ fn routes() -> impl IntoView {
             view! { <Route path=path!("/") view=HomePage ssr=SsrMode::Async/> }.into_inner(),
             StaticVec::from(DocKind::all().map(document_routes).collect::<Vec<_>>()),
             view! {
+                <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                 <Route path=path!("/review") view=ReviewPage ssr=SsrMode::Async/>
                 <Route path=path!("/orgs") view=OrgsPage ssr=SsrMode::Async/>
                 <Route path=path!("/orgs/:slug") view=OrgDetailPage ssr=SsrMode::Async/>

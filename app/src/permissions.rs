@@ -1,7 +1,8 @@
 //! The one place that decides who may see and do what. The read rule is data, a
 //! [`ReadScope`], turned into each form a read path needs: a Rust check for one document
 //! ([`ReadScope::allows`]) and a SQL condition for lists and counts ([`ReadScope::sql`]); a test
-//! checks that they agree. A search filter will be a third form beside them. No role is
+//! checks that they agree, and a filter on what the search index stores for each document
+//! ([`ReadScope::search`]), which the same test checks against a small index. No role is
 //! compared anywhere else.
 
 use crate::users::{CurrentUser, Role};
@@ -165,6 +166,82 @@ impl ReadScope {
     }
 }
 
+/// The read rule as a filter on the access fields a search index stores for each document (its
+/// organisation, its visibility, and whether readers see it): the third form of [`ReadScope`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AccessFilter {
+    /// Every document.
+    Everything,
+    /// Documents that meet at least one of these (none: no document).
+    AnyOf(Vec<AccessCondition>),
+}
+
+/// One way a document can be readable; every part that is set must hold.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AccessCondition {
+    /// Readers see it: approved and not archived ([`DocumentAccess::readable_by_readers`]).
+    pub readable_by_readers: bool,
+    pub visibility: Option<Visibility>,
+    pub org_id: Option<i64>,
+}
+
+impl AccessCondition {
+    fn holds(&self, doc: &DocumentAccess) -> bool {
+        (!self.readable_by_readers || doc.readable_by_readers())
+            && self.visibility.is_none_or(|v| v == doc.visibility)
+            && self.org_id.is_none_or(|o| o == doc.org_id)
+    }
+}
+
+impl AccessFilter {
+    /// Whether a document with this access passes the filter, evaluated in Rust (the index
+    /// evaluates the same data as a query).
+    pub fn allows(&self, doc: &DocumentAccess) -> bool {
+        match self {
+            AccessFilter::Everything => true,
+            AccessFilter::AnyOf(conditions) => conditions.iter().any(|c| c.holds(doc)),
+        }
+    }
+}
+
+impl ReadScope {
+    /// The search form: which documents a search may return. Searches show what readers see
+    /// (approved, not archived) as the visibility allows; with `unpublished`, which searches
+    /// ask for explicitly, also the drafts, reviews and archived documents the scope may read.
+    /// Equal to `self.allows(doc) && (unpublished || doc.readable_by_readers())`.
+    pub fn search(&self, unpublished: bool) -> AccessFilter {
+        let readable = |visibility, org_id| AccessCondition {
+            readable_by_readers: true,
+            visibility: Some(visibility),
+            org_id,
+        };
+        match *self {
+            ReadScope::Everything if unpublished => AccessFilter::Everything,
+            ReadScope::Everything => AccessFilter::AnyOf(vec![AccessCondition {
+                readable_by_readers: true,
+                ..AccessCondition::default()
+            }]),
+            ReadScope::Published {
+                member_of,
+                works_on,
+            } => {
+                let mut any = vec![readable(Visibility::Public, None)];
+                if let Some(org) = member_of {
+                    any.push(readable(Visibility::Network, None));
+                    any.push(readable(Visibility::Organisation, Some(org)));
+                }
+                if let (true, Some(org)) = (unpublished, works_on) {
+                    any.push(AccessCondition {
+                        org_id: Some(org),
+                        ..AccessCondition::default()
+                    });
+                }
+                AccessFilter::AnyOf(any)
+            }
+        }
+    }
+}
+
 impl Viewer {
     pub fn anonymous() -> Self {
         Self { user: None }
@@ -213,6 +290,17 @@ impl Viewer {
     /// [`Self::can_read_document`] as a SQL condition on the `documents` row aliased `alias`.
     pub fn document_filter(&self, alias: &str) -> String {
         self.read_scope().sql(alias)
+    }
+
+    /// What this viewer's searches may return; `unpublished` asks for the drafts, reviews and
+    /// archived documents they may read as well (see [`ReadScope::search`]).
+    pub fn search_filter(&self, unpublished: bool) -> AccessFilter {
+        self.read_scope().search(unpublished)
+    }
+
+    /// May this viewer ask search for unpublished documents (their organisation's drafts)?
+    pub fn can_search_unpublished(&self) -> bool {
+        self.can_create_documents()
     }
 
     /// May this viewer create and edit drafts for this organisation?
@@ -284,8 +372,9 @@ pub fn readable_by_readers(alias: &str) -> String {
     )
 }
 
-#[cfg(all(test, feature = "ssr"))]
+#[cfg(test)]
 mod tests {
+    #![cfg(feature = "ssr")]
     use super::*;
 
     /// A signed-in member of `org_id`, with id 1.
@@ -305,10 +394,11 @@ mod tests {
         })
     }
 
-    /// The SQL filter and the Rust check must agree for every combination; SQLite in memory
-    /// evaluates the SQL.
+    /// The SQL filter and the search filter must agree with the Rust check for every
+    /// combination; SQLite in memory evaluates the SQL, and a small search index in memory the
+    /// search filter (one document per combination), with and without unpublished documents.
     #[tokio::test]
-    async fn sql_filter_agrees_with_the_rust_rule() {
+    async fn sql_and_search_filters_agree_with_the_rust_rule() {
         let db = crate::db::Db::connect("sqlite::memory:").await.unwrap();
         let viewers = [
             Viewer::anonymous(),
@@ -320,6 +410,7 @@ mod tests {
             member(2, Role::Admin),
         ];
         for viewer in &viewers {
+            let mut docs = Vec::new();
             for org_id in [1_i64, 2] {
                 for &visibility in Visibility::ALL {
                     for (status, has_published, archived) in DocStatus::ALL
@@ -353,7 +444,26 @@ mod tests {
                             viewer.user.as_ref().map(|u| (u.org_id, u.role)),
                             doc
                         );
+                        docs.push(doc);
                     }
+                }
+            }
+            for unpublished in [false, true] {
+                let rule = viewer.search_filter(unpublished);
+                let indexed = crate::search::access_matches(&docs, &rule).unwrap();
+                for (doc, found) in docs.iter().zip(indexed) {
+                    let expected =
+                        viewer.can_read_document(doc) && (unpublished || doc.readable_by_readers());
+                    let who = viewer.user.as_ref().map(|u| (u.org_id, u.role));
+                    assert_eq!(
+                        found, expected,
+                        "index: viewer {who:?} unpublished {unpublished} doc {doc:?}"
+                    );
+                    assert_eq!(
+                        rule.allows(doc),
+                        expected,
+                        "Rust form of the search filter: viewer {who:?} unpublished {unpublished} doc {doc:?}"
+                    );
                 }
             }
         }

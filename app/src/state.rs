@@ -54,6 +54,35 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Where sign-in and session checks read the time; tests put a [`ManualClock`] here.
     pub clock: Arc<dyn Clock>,
+    /// The search engine the host started (`search::Engine`; `search::engine` gets it back).
+    pub search: Extension,
+}
+
+/// A service the host puts in the state whose type lives in a module above this one (the
+/// search engine): the state holds it without naming the type, and the module that owns the
+/// type gets it back with [`Extension::get`].
+#[derive(Clone, Default)]
+pub struct Extension(Option<Arc<dyn std::any::Any + Send + Sync>>);
+
+impl Extension {
+    pub fn new<T: Send + Sync + 'static>(service: Arc<T>) -> Self {
+        Self(Some(service))
+    }
+
+    /// The service, if one of type `T` was put here.
+    pub fn get<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
+        self.0.clone()?.downcast::<T>().ok()
+    }
+}
+
+impl std::fmt::Debug for Extension {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Extension(set)"
+        } else {
+            "Extension(unset)"
+        })
+    }
 }
 
 /// The time as the application sees it.

@@ -25,15 +25,19 @@ test.describe('browsing guides', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Trustshare' })).toBeVisible();
 
     const search = page.getByRole('main').getByRole('search');
-    await search.getByLabel('Search guides').fill('fast user switching');
+    await search.getByLabel('Search guides, plans and lessons').fill('fast user switching');
     await search.getByRole('button', { name: 'Search' }).click();
 
-    await expect(page).toHaveURL(/\/guides\?q=fast\+user\+switching$/);
-    await expect(page.getByLabel('Title or summary contains')).toHaveValue('fast user switching');
+    await expect(page).toHaveURL(/\/search\?q=fast\+user\+switching$/);
+    await expect(page.getByLabel('Search guides, deployment plans and lessons learned')).toHaveValue(
+      'fast user switching',
+    );
     await expect(
-      results(page).getByRole('link', { name: 'Fast user switching on shared A&E workstations' }),
+      page
+        .getByRole('list', { name: /results?$/ })
+        .getByRole('link', { name: 'Fast user switching on shared A&E workstations' }),
     ).toBeVisible();
-    await expectAccessible(page, 'guides searched from the home page');
+    await expectAccessible(page, 'search from the home page');
   });
 
   test('the list shows published guides and filters by tag through the form', async ({ page }) => {

@@ -34,6 +34,9 @@ pub enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Rebuild the search index from the database (a running server on the same data folder
+    /// is asked to rebuild its own in the background instead).
+    Reindex(ReindexArgs),
 }
 
 /// Where the data lives; shared by every command.
@@ -134,6 +137,12 @@ pub struct ImportArgs {
 
     /// The content folder to import.
     pub dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReindexArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
 }
 
 #[derive(Debug, Subcommand)]

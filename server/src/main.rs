@@ -1,5 +1,5 @@
 //! The `trustshare` binary: `serve` (default), `import DIR`, `user add`, `user password`,
-//! `user unlock`, `user sign-out`.
+//! `user unlock`, `user sign-out`, `reindex`.
 
 #![recursion_limit = "512"]
 
@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Some(Command::User(UserCommand::Unlock(a) | UserCommand::SignOut(a))) => {
             a.storage.log_format
         }
+        Some(Command::Reindex(a)) => a.storage.log_format,
     };
     telemetry::init(log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -69,6 +70,35 @@ async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
             } else {
                 ExitCode::from(2)
             })
+        }
+        Some(Command::Reindex(args)) => {
+            let db = startup::open_database(&args.storage.data_dir, &args.storage.database_url())
+                .await?;
+            let dir = startup::search_dir(&args.storage.data_dir);
+            match app::search::Engine::open(&dir) {
+                Ok(engine) => {
+                    let started = std::time::Instant::now();
+                    let count = engine
+                        .build_from(&db)
+                        .await
+                        .map_err(|e| ServerError::Invalid(e.to_string()))?;
+                    println!(
+                        "Rebuilt the search index in {}: {count} documents in {} ms.",
+                        dir.display(),
+                        started.elapsed().as_millis()
+                    );
+                }
+                Err(app::search::SearchError::Locked(_)) => {
+                    app::search::Engine::request_rebuild(&dir)
+                        .map_err(|e| ServerError::Invalid(e.to_string()))?;
+                    println!(
+                        "A running server holds the search index in {}; it will rebuild it in the background now.",
+                        dir.display()
+                    );
+                }
+                Err(e) => return Err(ServerError::Invalid(e.to_string())),
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::User(UserCommand::Add(args))) => {
             let db = startup::open_database(&args.storage.data_dir, &args.storage.database_url())

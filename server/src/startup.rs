@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use app::auth::throttle::SignInGate;
 use app::db::Db;
-use app::state::{AppState, Clock, RequestScope, Settings, SystemClock};
+use app::search::Engine;
+use app::state::{AppState, Clock, Extension, RequestScope, Settings, SystemClock};
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::Request;
@@ -108,9 +109,13 @@ pub struct Running {
     /// The generated password of the administrator, when this start created the first one.
     pub admin_password: Option<String>,
     pub db: Db,
+    /// The search engine, kept up to date by `indexer`.
+    pub search: Arc<Engine>,
     stop: tokio::sync::oneshot::Sender<()>,
     server: tokio::task::JoinHandle<Result<(), ServerError>>,
     cleanup: tokio::task::JoinHandle<()>,
+    /// Follows the change log into the search index.
+    indexer: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
@@ -127,6 +132,7 @@ impl Running {
             }
         };
         self.cleanup.abort();
+        self.indexer.abort();
         result
     }
 
@@ -159,12 +165,15 @@ pub async fn spawn(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Ser
         source,
     })?;
 
+    let search = open_search(&config.data_dir)?;
+    let indexer = search.follow(db.clone());
+
     let store = DbSessionStore::new(db.clone(), config.session_idle);
     let cleanup = tokio::spawn(delete_expired_sessions(
         store.clone(),
         config.login_lock_for,
     ));
-    let router = build_router(&config, db.clone(), addr, store, clock);
+    let router = build_router(&config, db.clone(), addr, store, clock, search.clone());
 
     let public_url = config
         .public_url
@@ -191,10 +200,23 @@ pub async fn spawn(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Ser
         public_url,
         admin_password,
         db,
+        search,
         stop,
         server,
         cleanup,
+        indexer,
     })
+}
+
+/// Where the search engine keeps its index: `search/` in the data folder, for every database
+/// (each instance sharing a PostgreSQL database keeps its own).
+pub fn search_dir(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("search")
+}
+
+/// Opens the search engine; a missing or damaged index is rebuilt in the background.
+fn open_search(data_dir: &std::path::Path) -> Result<Arc<Engine>, ServerError> {
+    Engine::open(search_dir(data_dir)).map_err(|e| ServerError::Invalid(e.to_string()))
 }
 
 /// The whole HTTP surface: Leptos pages and server functions, static files, health check.
@@ -204,6 +226,7 @@ pub fn build_router(
     addr: SocketAddr,
     store: DbSessionStore,
     clock: Arc<dyn Clock>,
+    search: Arc<Engine>,
 ) -> Router {
     let site_root = config.site_root.clone();
     let hydrate = site_root.join("pkg/trustshare.js").exists()
@@ -233,6 +256,7 @@ pub fn build_router(
             sign_in: config.sign_in,
         }),
         clock: clock.clone(),
+        search: Extension::new(search.clone()),
     };
     let sign_in_gate = Arc::new(SignInGate::new(config.sign_in, clock));
 
@@ -286,6 +310,10 @@ pub fn build_router(
             }
         })
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            search,
+            crate::routes::search::wake_after_writes,
+        ))
         .layer(axum::middleware::from_fn(crate::routes::limits::enforce))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(

@@ -214,8 +214,8 @@ async fn home_page_explains_the_portal_and_lists_recent_guides() {
     assert_eq!(status, 200);
     assert!(page.contains("Recently updated guides"));
     assert!(
-        page.contains(r#"action="/guides""#),
-        "search box submits to the guide list"
+        page.contains(r#"action="/search""#),
+        "search box submits to search, which covers every kind"
     );
     assert!(page.contains(r#"href="/guides/"#));
 }

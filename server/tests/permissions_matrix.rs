@@ -460,6 +460,9 @@ fn table() -> Vec<(&'static str, Rows)> {
         ("/{kind}/{slug}/export.md", doc_rows(PAGE)),
         ("/api/v1/{kind}", doc_rows(LISTED)),
         ("/api/v1/{kind}/{slug}", doc_rows(PAGE)),
+        // Search finds what lists show: published documents the viewer may read.
+        ("/search", doc_rows(LISTED)),
+        ("/api/v1/search", doc_rows(LISTED)),
     ]
 }
 
@@ -494,6 +497,12 @@ const SERVER_FUNCTIONS_IN_MATRIX: &[(&str, Args, DocRows)] = &[
         COMPARE_2_2,
     ),
     ("/api/documents/editor", &[], EDIT),
+];
+/// Read-only server functions that list documents, with the form each sends for a search that
+/// finds only the given document, and whether it is listed.
+const SERVER_FUNCTIONS_LISTING: &[(&str, &str, DocRows)] = &[
+    ("/api/search/results", "query[q]", &LISTED),
+    ("/api/search/preview", "q", &LISTED),
 ];
 const SERVER_FUNCTIONS_ELSEWHERE: &[(&str, &str)] = &[
     ("/api/documents/save", "publishing.rs"),
@@ -561,6 +570,7 @@ async fn every_route_is_in_the_table() {
         let known = SERVER_FUNCTIONS_IN_MATRIX
             .iter()
             .any(|(p, _, _)| *p == path)
+            || SERVER_FUNCTIONS_LISTING.iter().any(|(p, _, _)| *p == path)
             || SERVER_FUNCTIONS_ELSEWHERE.iter().any(|(p, _)| *p == path);
         if !known {
             missing.push(path.to_owned());
@@ -617,7 +627,16 @@ fn fixture(import: usize) -> common::TempDir {
     content_tree(&refs)
 }
 
+/// The title of a matrix document, which a search for it uses (all its words must match).
+fn title(kind: &str, doc: Doc) -> String {
+    format!("Matrix {kind} {}", doc.slug())
+}
+
 fn concrete(route: &str, kind: &str, doc: Option<Doc>) -> String {
+    if route.ends_with("/search") {
+        let words = title(kind, doc.unwrap_or(Doc::Public)).replace(' ', "+");
+        return format!("{route}?q={words}");
+    }
     let slug = doc.map(Doc::slug).unwrap_or("m-public");
     let path = route
         .replace("{kind}", kind)
@@ -677,6 +696,7 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
             .signed_in("admin@trustshare.localhost", &server.admin_password)
             .await,
     );
+    server.search_ready().await;
 
     let mut failures = Vec::new();
     let mut cells = 0;
@@ -742,6 +762,36 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
                         failures.push(format!(
                             "POST {path} {kind}/{} {args:?} as {viewer}: expected {want:?}, got {status}",
                             doc.slug()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    // The listing server functions list as the pages do.
+    for (path, field, rows) in SERVER_FUNCTIONS_LISTING {
+        for (doc, expected) in rows.iter() {
+            for kind in ["guides", "plans", "lessons"] {
+                let needle = format!("/{kind}/{}", doc.slug());
+                for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(expected)) {
+                    cells += 1;
+                    let response = client
+                        .post(server.url(path))
+                        .header("accept", "application/json")
+                        .header("origin", &server.base)
+                        .form(&[(*field, title(kind, *doc))])
+                        .send()
+                        .await
+                        .unwrap();
+                    let status = response.status().as_u16();
+                    let body = response.text().await.unwrap();
+                    let ok = match want {
+                        S(code) => status == *code,
+                        L(listed) => status == 200 && body.contains(&needle) == *listed,
+                    };
+                    if !ok {
+                        failures.push(format!(
+                            "POST {path} for {needle} as {viewer}: expected {want:?}, got {status}"
                         ));
                     }
                 }

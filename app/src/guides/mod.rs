@@ -59,6 +59,11 @@ impl Kind for Guides {
         GuideFields {}
     }
 
+    #[cfg(feature = "ssr")]
+    fn search(_: &GuideFields) -> crate::kind::SearchFields {
+        crate::kind::SearchFields::default()
+    }
+
     fn page_view(_: GuideFields) -> AnyView {
         ().into_any()
     }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::components::form::{Errors, FormError};
-use crate::kind::{BodyUse, DocLink, Kind, KindNames, LinkedDoc, Problem};
+use crate::kind::{BodyUse, DocLink, Kind, KindNames, LinkedDoc, Problem, SearchFacet};
 use crate::limits::{self, MAX_RELATED, MAX_SECTION_CHARS, MAX_SLUG_CHARS};
 
 pub mod sections;
@@ -136,6 +136,10 @@ impl Kind for Lessons {
         heading: Some("Further notes"),
         contents_list: false,
     };
+    const SEARCH_FACETS: &'static [SearchFacet] = &[SearchFacet {
+        name: "phase",
+        title: "Lesson phase",
+    }];
 
     fn to_form(f: &LessonFields) -> LessonForm {
         LessonForm {
@@ -279,6 +283,23 @@ impl Kind for Lessons {
                 .map(|(heading, text)| ((*heading).to_owned(), crate::markdown::render(text).html))
                 .collect(),
             related: links,
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    fn search(fields: &LessonFields) -> crate::kind::SearchFields {
+        crate::kind::SearchFields {
+            text: fields
+                .sections()
+                .iter()
+                .map(|(_, text)| crate::markdown::plain_text(text))
+                .filter(|t| !t.is_empty())
+                .collect(),
+            facets: vec![crate::kind::FacetValue {
+                name: "phase",
+                value: fields.phase.as_str().to_owned(),
+                label: fields.phase.label().to_owned(),
+            }],
         }
     }
 

@@ -27,9 +27,9 @@ pub fn HomePage() -> impl IntoView {
                     "the next board should not have to start again. Trustshare is where organisations publish what they did, "
                     "what worked and what they would change."
                 </p>
-                <form class="ts-home-search" action="/guides" method="get" role="search">
+                <form class="ts-home-search" action="/search" method="get" role="search">
                     <div class="nhsuk-form-group">
-                        <label class="nhsuk-label nhsuk-label--m" for="home-search">"Search guides"</label>
+                        <label class="nhsuk-label nhsuk-label--m" for="home-search">"Search guides, plans and lessons"</label>
                         <div class="nhsuk-hint" id="home-search-hint">"For example, smart cards, fast user switching or backup"</div>
                         <input class="nhsuk-input nhsuk-u-width-two-thirds" id="home-search" name="q" type="search" aria-describedby="home-search-hint"/>
                     </div>

@@ -233,6 +233,33 @@ impl Kind for Plans {
         fields
     }
 
+    #[cfg(feature = "ssr")]
+    fn search(p: &PlanFields) -> crate::kind::SearchFields {
+        let mut text = vec![
+            p.initiative.clone(),
+            format!("{} {}", p.product, p.product_version),
+        ];
+        text.extend(p.scope.sites.iter().cloned());
+        text.extend(p.scope.departments.iter().cloned());
+        for phase in &p.phases {
+            text.push(phase.name.clone());
+            text.extend(phase.milestones.iter().map(|m| m.name.clone()));
+        }
+        for risk in &p.risks {
+            text.extend([
+                risk.description.clone(),
+                risk.owner.clone(),
+                risk.mitigation.clone(),
+            ]);
+        }
+        text.extend(p.contacts.iter().map(|c| c.role.clone()));
+        text.retain(|t| !t.trim().is_empty());
+        crate::kind::SearchFields {
+            text,
+            facets: Vec::new(),
+        }
+    }
+
     fn page_view(plan: PlanFields) -> AnyView {
         view! { <sections::PlanDetails plan/> }.into_any()
     }

@@ -1,5 +1,5 @@
-//! Routes outside Leptos: document exports and the JSON API. Both ask the same permission
-//! module as the pages, so a document one may not see answers 404 here too.
+//! Routes outside Leptos: document exports and the JSON API (documents and search). They ask
+//! the same permission module as the pages, so a document one may not see answers 404 here too.
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -13,12 +13,14 @@ use app::state::AppState;
 pub mod api;
 pub mod exports;
 pub mod limits;
+pub mod search;
 
 /// Every non-Leptos GET route, as registered; the permissions test checks it covers them all.
 pub fn routes() -> Vec<String> {
     let mut routes = vec!["/healthz".to_owned()];
     routes.extend(DocKind::all().map(export_route));
     routes.extend([
+        "/api/v1/search".to_owned(),
         "/api/v1/{kind}".to_owned(),
         "/api/v1/{kind}/{slug}".to_owned(),
     ]);
@@ -40,6 +42,7 @@ pub fn router() -> Router<AppState> {
         );
     }
     router
+        .route("/api/v1/search", get(search::search))
         .route("/api/v1/{kind}", get(api::list))
         .route("/api/v1/{kind}/{slug}", get(api::document))
 }

@@ -94,8 +94,16 @@ impl TestDatabase {
         }
     }
 
+    /// Another server's database, used but not dropped by this one.
+    pub fn shared(url: &str) -> Self {
+        Self {
+            url: url.to_owned(),
+            postgres: None,
+        }
+    }
+
     pub fn is_postgres(&self) -> bool {
-        self.postgres.is_some()
+        self.url.starts_with("postgres")
     }
 }
 
@@ -150,6 +158,8 @@ pub struct TestServer {
     pub content_dir: PathBuf,
     pub database: TestDatabase,
     running: Running,
+    /// What an in-process server was started with, for [`TestServer::restart`].
+    started_with: Option<(Config, Arc<dyn Clock>)>,
 }
 
 /// Where the server runs.
@@ -168,6 +178,7 @@ pub struct TestServerBuilder {
     content_dir: PathBuf,
     clock: Arc<dyn Clock>,
     adjust: Vec<ConfigChange>,
+    database: Option<String>,
 }
 
 /// A change a test makes to the configuration `serve` would read.
@@ -218,69 +229,94 @@ impl TestServerBuilder {
         self
     }
 
+    /// Uses another server's database (a second instance of the same portal), with a data
+    /// folder of its own.
+    pub fn database_of(mut self, other: &TestServer) -> Self {
+        self.database = Some(other.database.url.clone());
+        self
+    }
+
     /// Builds the application in-process and serves it on 127.0.0.1 and a free port.
     pub async fn start(self) -> TestServer {
         init_logging();
         let data_dir = TempDir::new("data");
-        let database = TestDatabase::create(&data_dir.0);
+        let database = match &self.database {
+            Some(url) => TestDatabase::shared(url),
+            None => TestDatabase::create(&data_dir.0),
+        };
         let mut config = serve_config(&data_dir.0, &database.url, &self.content_dir);
         for change in self.adjust {
             change(&mut config);
         }
         let clock = self.clock;
-        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name("test-server".into())
-            .spawn(move || {
-                let runtime = tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .thread_name("test-server-worker")
-                    .enable_all()
-                    .build()
-                    .expect("server runtime");
-                runtime.block_on(async move {
-                    let running = match server::startup::spawn(config, clock).await {
-                        Ok(running) => running,
-                        Err(e) => {
-                            let _ = ready_tx.send(Err(e.to_string()));
-                            return;
-                        }
-                    };
-                    let db = running.db.clone();
-                    let _ = ready_tx.send(Ok((running.addr, running.admin_password.clone())));
-                    if let Err(e) = running
-                        .run_until(async {
-                            let _ = stop_rx.await;
-                        })
-                        .await
-                    {
-                        eprintln!("test server stopped with an error: {e}");
-                    }
-                    db.pool().close().await;
-                });
-                runtime.shutdown_timeout(Duration::from_secs(5));
-            })
-            .expect("start the server thread");
-        let (addr, admin_password) =
-            match tokio::time::timeout(Duration::from_secs(120), ready_rx).await {
-                Ok(Ok(Ok(started))) => started,
-                Ok(Ok(Err(e))) => panic!("the server did not start: {e}"),
-                Ok(Err(_)) => panic!("the server thread ended before the server started"),
-                Err(_) => panic!("the server did not start within two minutes"),
-            };
+        let (running, addr, admin_password) = serve_in_process(config.clone(), clock.clone()).await;
         TestServer {
             base: format!("http://{addr}"),
             admin_password: admin_password.unwrap_or_default(),
             data_dir,
             content_dir: self.content_dir,
             database,
-            running: Running::InProcess {
-                stop: Some(stop_tx),
-                thread: Some(thread),
-            },
+            running,
+            started_with: Some((config, clock)),
         }
     }
+}
+
+/// Starts the application on a thread of its own; returns how to stop it, its address and the
+/// administrator's password when this start created one.
+async fn serve_in_process(
+    config: Config,
+    clock: Arc<dyn Clock>,
+) -> (Running, std::net::SocketAddr, Option<String>) {
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::Builder::new()
+        .name("test-server".into())
+        .spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("test-server-worker")
+                .enable_all()
+                .build()
+                .expect("server runtime");
+            runtime.block_on(async move {
+                let running = match server::startup::spawn(config, clock).await {
+                    Ok(running) => running,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e.to_string()));
+                        return;
+                    }
+                };
+                let db = running.db.clone();
+                let _ = ready_tx.send(Ok((running.addr, running.admin_password.clone())));
+                if let Err(e) = running
+                    .run_until(async {
+                        let _ = stop_rx.await;
+                    })
+                    .await
+                {
+                    eprintln!("test server stopped with an error: {e}");
+                }
+                db.pool().close().await;
+            });
+            runtime.shutdown_timeout(Duration::from_secs(5));
+        })
+        .expect("start the server thread");
+    let (addr, admin_password) =
+        match tokio::time::timeout(Duration::from_secs(120), ready_rx).await {
+            Ok(Ok(Ok(started))) => started,
+            Ok(Ok(Err(e))) => panic!("the server did not start: {e}"),
+            Ok(Err(_)) => panic!("the server thread ended before the server started"),
+            Err(_) => panic!("the server did not start within two minutes"),
+        };
+    (
+        Running::InProcess {
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        },
+        addr,
+        admin_password,
+    )
 }
 
 /// Warnings (or what `RUST_LOG` asks for) from in-process servers, shown with a failing test's output.
@@ -335,6 +371,7 @@ impl TestServer {
             content_dir: repo_root().join("content"),
             clock: Arc::new(SystemClock),
             adjust: Vec::new(),
+            database: None,
         }
     }
 
@@ -352,6 +389,7 @@ impl TestServer {
             content_dir,
             database,
             running: Running::Binary(child),
+            started_with: None,
         }
     }
 
@@ -377,6 +415,48 @@ impl TestServer {
             spawn_binary(&self.data_dir.0, &self.database.url, &self.content_dir).ready();
         self.base = base;
         self.running = Running::Binary(child);
+    }
+
+    /// Kills the real process at once (SIGKILL: nothing is flushed or finished) and starts it
+    /// again on the same data folder and database.
+    pub async fn kill_and_restart_binary(&mut self) {
+        self.kill_binary();
+        self.restart_binary();
+    }
+
+    /// Stops an in-process server (finishing the requests under way), runs `meanwhile` (to
+    /// damage its data, say), and starts it again with the same configuration, data folder and
+    /// database.
+    pub async fn restart(&mut self, meanwhile: impl FnOnce(&Path)) {
+        let (config, clock) = self
+            .started_with
+            .clone()
+            .expect("restart needs a server started in-process");
+        stop_running(&mut self.running);
+        meanwhile(&self.data_dir.0);
+        let (running, addr, _) = serve_in_process(config, clock).await;
+        self.running = running;
+        self.base = format!("http://{addr}");
+    }
+
+    /// Waits until the search index has caught up with the database (after start-up, a rebuild
+    /// or a burst of changes), as `/api/v1/search` reports it.
+    pub async fn search_ready(&self) {
+        let client = client();
+        let url = self.url("/api/v1/search?q=");
+        eventually(|| {
+            let client = client.clone();
+            let url = url.clone();
+            async move {
+                let Ok(response) = client.get(&url).send().await else {
+                    return false;
+                };
+                let text = response.text().await.unwrap_or_default();
+                let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+                json["catching_up"] == serde_json::Value::Bool(false)
+            }
+        })
+        .await;
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -481,29 +561,34 @@ impl TestServer {
 
 impl Drop for TestServer {
     fn drop(&mut self) {
-        match &mut self.running {
-            Running::InProcess { stop, thread } => {
-                if let Some(stop) = stop.take() {
-                    let _ = stop.send(());
+        stop_running(&mut self.running);
+    }
+}
+
+/// Stops a server: an in-process one finishes the requests under way first; a process is killed.
+fn stop_running(running: &mut Running) {
+    match running {
+        Running::InProcess { stop, thread } => {
+            if let Some(stop) = stop.take() {
+                let _ = stop.send(());
+            }
+            // Requests under way finish first; a server that hangs is left behind rather
+            // than hanging the test.
+            if let Some(thread) = thread.take() {
+                let deadline = Instant::now() + Duration::from_secs(15);
+                while !thread.is_finished() && Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(10));
                 }
-                // Requests under way finish first; a server that hangs is left behind rather
-                // than hanging the test.
-                if let Some(thread) = thread.take() {
-                    let deadline = Instant::now() + Duration::from_secs(15);
-                    while !thread.is_finished() && Instant::now() < deadline {
-                        std::thread::sleep(Duration::from_millis(10));
-                    }
-                    if thread.is_finished() {
-                        let _ = thread.join();
-                    } else {
-                        eprintln!("test server still running 15 s after it was asked to stop");
-                    }
+                if thread.is_finished() {
+                    let _ = thread.join();
+                } else {
+                    eprintln!("test server still running 15 s after it was asked to stop");
                 }
             }
-            Running::Binary(child) => {
-                let _ = child.kill();
-                let _ = child.wait();
-            }
+        }
+        Running::Binary(child) => {
+            let _ = child.kill();
+            let _ = child.wait();
         }
     }
 }
