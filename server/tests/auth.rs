@@ -651,6 +651,8 @@ async fn behind_https_the_session_cookie_is_a_host_only_secure_cookie() {
     let response = server
         .client()
         .post(server.url("/api/sign-in"))
+        // The server answers only for its public host.
+        .header("host", "trustshare.example.nhs.uk")
         .header("origin", public)
         .form(&[("email", READER), ("password", PASSWORD), ("next", "")])
         .send()

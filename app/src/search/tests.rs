@@ -258,6 +258,8 @@ fn access(meta: &Meta, org_ids: &[i64]) -> DocumentAccess {
         visibility: meta.visibility,
         status: meta.status,
         has_published: meta.has_published,
+        // An imported archived file is archived until a published one arrives.
+        archived: meta.status == crate::permissions::DocStatus::Archived,
     }
 }
 
