@@ -373,8 +373,8 @@ pub fn readable_by_readers(alias: &str) -> String {
 }
 
 #[cfg(test)]
+#[cfg(feature = "ssr")]
 mod tests {
-    #![cfg(feature = "ssr")]
     use super::*;
 
     /// A signed-in member of `org_id`, with id 1.

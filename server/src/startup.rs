@@ -260,7 +260,7 @@ pub fn build_router(
     };
     let sign_in_gate = Arc::new(SignInGate::new(config.sign_in, clock));
 
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context_state = state.clone();
     let context = move || {
         provide_context(context_state.clone());
@@ -331,6 +331,15 @@ pub fn build_router(
             security::security_headers,
         ))
         .layer(TraceLayer::new_for_http())
+}
+
+/// The page routes, generated once per process. Generating runs the app with resource loading
+/// suppressed process-wide, and a page another in-process server starts rendering meanwhile
+/// stalls for good (leptos issue #4773); tests run several servers in one process.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// `scheme://host[:port]` of a URL.

@@ -517,28 +517,45 @@ async fn hostile_queries_never_give_an_error() {
         }
         queries.push(s);
     }
+    // A request that never answers fails the test, naming it, instead of hanging it.
+    let answer = |request: reqwest::RequestBuilder, what: String| async move {
+        match tokio::time::timeout(Duration::from_secs(60), async {
+            let response = request.send().await.expect("send");
+            let status = response.status().as_u16();
+            (status, response.text().await.expect("body"))
+        })
+        .await
+        {
+            Ok(answer) => answer,
+            Err(_) => panic!("no answer within 60 s: {what}"),
+        }
+    };
     for text in &queries {
         let query = q(text);
-        let (status, page) = server.get(&c, &format!("/search?{query}")).await;
+        let (status, page) = answer(
+            c.get(server.url(&format!("/search?{query}"))),
+            format!("/search for {text:?}"),
+        )
+        .await;
         assert_eq!(status, 200, "/search for {text:?}");
         assert!(!page.contains("problem with the service"), "{text:?}");
         for extra in ["", "&page=999999", "&page=-3", "&sort=nonsense", "&org=%22"] {
-            let response = c
-                .get(server.url(&format!("/api/v1/search?{query}{extra}")))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 200, "api for {text:?}{extra}");
+            let (status, _) = answer(
+                c.get(server.url(&format!("/api/v1/search?{query}{extra}"))),
+                format!("api for {text:?}{extra}"),
+            )
+            .await;
+            assert_eq!(status, 200, "api for {text:?}{extra}");
         }
-        let response = c
-            .post(server.url("/api/search/preview"))
-            .header("accept", "application/json")
-            .header("origin", &server.base)
-            .form(&[("q", text.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "preview for {text:?}");
+        let (status, _) = answer(
+            c.post(server.url("/api/search/preview"))
+                .header("accept", "application/json")
+                .header("origin", &server.base)
+                .form(&[("q", text.as_str())]),
+            format!("preview for {text:?}"),
+        )
+        .await;
+        assert_eq!(status, 200, "preview for {text:?}");
     }
     let json = api(&server, &c, &q(&"smart ".repeat(100))).await;
     let notices = json["notices"].to_string();
@@ -748,8 +765,9 @@ async fn reindex_rebuilds_the_index_on_demand() {
     .await;
     server.search_ready().await;
     assert_eq!(found(&server, &c, &q("smartcard")).await.len(), 1);
-    // With the server stopped, the command rebuilds it itself.
+    // With the server stopped, the command rebuilds it itself, and the server starts on it.
     let url = server.database.url.clone();
+    let mut built = None;
     server
         .restart(|data| {
             std::fs::remove_dir_all(data.join("search")).unwrap();
@@ -768,11 +786,25 @@ async fn reindex_rebuilds_the_index_on_demand() {
             );
             assert!(stdout.contains("Rebuilt the search index"), "{stdout}");
             assert!(stdout.contains("14 documents"), "{stdout}");
+            built = Some(inode(&data.join("search/index")));
         })
         .await;
-    let json = api(&server, &c, &q("smartcard")).await;
-    assert_eq!(json["catching_up"], false, "nothing left to rebuild");
-    assert_eq!(hrefs(&json), ["/guides/smartcard-middleware"]);
+    server.search_ready().await;
+    assert_eq!(
+        Some(inode(&server.data_dir.0.join("search/index"))),
+        built,
+        "the server kept the index the command built"
+    );
+    assert_eq!(
+        found(&server, &c, &q("smartcard")).await,
+        ["/guides/smartcard-middleware"]
+    );
+}
+
+/// Which file a path is; a rebuilt index is a new folder moved into place.
+fn inode(path: &std::path::Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).expect("index folder").ino()
 }
 
 #[tokio::test]
@@ -887,4 +919,44 @@ async fn a_document_whose_access_changed_before_the_index_caught_up_is_not_shown
         found(&server, &alpha_reader, &q("smartcard")).await,
         ["/guides/smartcard-middleware"]
     );
+}
+
+#[tokio::test]
+async fn starting_another_server_never_stalls_a_page_being_rendered() {
+    let small = content_tree(&[
+        (
+            "organisations/alpha.md",
+            &org("Alpha Health Board", "scotland"),
+        ),
+        (
+            "guides/one.md",
+            &doc("alpha", "One guide", "visibility: public\n", "Some text."),
+        ),
+    ]);
+    let server = TestServer::start_with_content(small.0.clone()).await;
+    server.search_ready().await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let hammer = {
+        let (stop, client, base) = (stop.clone(), server.client(), server.base.clone());
+        tokio::spawn(async move {
+            let mut served = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                for path in ["/search?q=guide", "/guides", "/"] {
+                    let request = client.get(format!("{base}{path}")).send();
+                    match tokio::time::timeout(Duration::from_secs(20), request).await {
+                        Ok(response) => assert_eq!(response.unwrap().status(), 200),
+                        Err(_) => panic!("{path} stalled while another server started"),
+                    }
+                    served += 1;
+                }
+            }
+            served
+        })
+    };
+    for _ in 0..8 {
+        drop(TestServer::start_with_content(small.0.clone()).await);
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let served = hammer.await.expect("pages answered");
+    assert!(served > 0);
 }

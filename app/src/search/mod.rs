@@ -46,6 +46,7 @@ mod source;
 #[cfg(feature = "ssr")]
 mod synonyms;
 #[cfg(test)]
+#[cfg(feature = "ssr")]
 mod tests;
 
 #[cfg(feature = "ssr")]

@@ -2,8 +2,6 @@
 //! read rule in both directions, suggestions tell nothing about unreadable documents, and the
 //! index survives a lagging, missing, damaged or outdated state.
 
-#![cfg(feature = "ssr")]
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
