@@ -501,8 +501,8 @@ const SERVER_FUNCTIONS_IN_MATRIX: &[(&str, Args, DocRows)] = &[
 /// Read-only server functions that list documents, with the form each sends for a search that
 /// finds only the given document, and whether it is listed.
 const SERVER_FUNCTIONS_LISTING: &[(&str, &str, DocRows)] = &[
-    ("/api/search/results", "query[q]", &LISTED),
-    ("/api/search/preview", "q", &LISTED),
+    ("/api/search/results", "query[q]", LISTED),
+    ("/api/search/preview", "q", LISTED),
 ];
 const SERVER_FUNCTIONS_ELSEWHERE: &[(&str, &str)] = &[
     ("/api/documents/save", "publishing.rs"),

@@ -207,8 +207,9 @@ pub async fn access_now(db: &Db, ids: &[i64]) -> Result<HashMap<i64, DocumentAcc
         return Ok(HashMap::new());
     }
     let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-    let rows: Vec<(i64, i64, Visibility, DocStatus, Option<i64>, Option<String>)> =
-        sqlx::query_as(&format!(
+    /// id, organisation, visibility, status, approved revision, archived at.
+    type AccessRow = (i64, i64, Visibility, DocStatus, Option<i64>, Option<String>);
+    let rows: Vec<AccessRow> = sqlx::query_as(&format!(
         "SELECT id, org_id, visibility, status, published_revision_id, archived_at FROM documents WHERE id IN ({})",
         list.join(", ")
     ))
