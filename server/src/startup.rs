@@ -336,7 +336,7 @@ pub fn build_router(
 /// The page routes, generated once per process. Generating runs the app with resource loading
 /// suppressed process-wide, and a page another in-process server starts rendering meanwhile
 /// stalls for good (leptos issue #4773); tests run several servers in one process.
-fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+pub fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
         std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()

@@ -545,7 +545,8 @@ fn kind_template(path: &str) -> String {
 #[tokio::test]
 async fn every_route_is_in_the_table() {
     let listed: Vec<&str> = table().iter().map(|(r, _)| *r).collect();
-    let leptos_routes: Vec<String> = leptos_axum::generate_route_list(app::App)
+    // The server's own list, generated once per process (leptos#4773).
+    let leptos_routes: Vec<String> = server::startup::route_list()
         .iter()
         .map(|r| kind_template(r.path()))
         .collect();

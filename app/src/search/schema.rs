@@ -14,8 +14,9 @@ use tantivy::{Index, TantivyDocument, Term};
 
 use crate::permissions::{DocumentAccess, Visibility};
 
-/// The version of what an index holds; an index with another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The version of what an index holds; an index with another version is rebuilt. 2: readers
+/// no longer see archived documents that have a newer draft.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Words split on anything but letters and digits, lower-cased and with accents removed.
 pub const RAW: &str = "trustshare_raw";
