@@ -87,7 +87,8 @@ test.describe('failed sign-in', () => {
 
     await expect(page.getByRole('alert').getByRole('heading', { name: 'There is a problem' })).toBeVisible();
     await expect(page.getByRole('alert').getByRole('link')).toHaveText([
-      'Enter a correct email address and password. After several failed attempts an account is locked for 15 minutes.',
+      // Lock-outs hold per account and client address (issue 7), and the message says so.
+      'Enter a correct email address and password. After several wrong passwords, signing in to the account from your network is paused for 15 minutes.',
     ]);
     await expect(page.getByLabel('Email address')).toHaveValue('nobody.atall@fife.nhs.example');
     await expectAccessible(page, 'login with an unknown account');
