@@ -316,6 +316,7 @@ pub fn build_router(
         ))
         .layer(axum::middleware::from_fn(crate::routes::limits::enforce))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(secure_host_cookie_removals))
         .layer(axum::middleware::from_fn_with_state(
             allowed,
             security::refuse_cross_origin,
@@ -340,6 +341,44 @@ pub fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
         std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+/// Marks removals of `__Host-` cookies Secure. tower-sessions removes the session cookie at
+/// sign-out with a bare removal cookie (name, Path, Max-Age=0), and browsers ignore a `__Host-`
+/// cookie that is not Secure, so without this the signed-out cookie would stay in the browser.
+async fn secure_host_cookie_removals(
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let needs_secure = |value: &str| {
+        value.starts_with("__Host-")
+            && !value
+                .split(';')
+                .any(|attribute| attribute.trim().eq_ignore_ascii_case("secure"))
+    };
+    let headers = response.headers_mut();
+    if headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(needs_secure))
+    {
+        let cookies: Vec<header::HeaderValue> = headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| match v.to_str() {
+                Ok(text) if needs_secure(text) => {
+                    header::HeaderValue::from_str(&format!("{text}; Secure")).unwrap_or(v.clone())
+                }
+                _ => v.clone(),
+            })
+            .collect();
+        headers.remove(header::SET_COOKIE);
+        for cookie in cookies {
+            headers.append(header::SET_COOKIE, cookie);
+        }
+    }
+    response
 }
 
 /// `scheme://host[:port]` of a URL.

@@ -678,6 +678,30 @@ async fn behind_https_the_session_cookie_is_a_host_only_secure_cookie() {
         session_cookie(&response).is_none(),
         "no cookie by the old name"
     );
+
+    // Signing out removes it, with a removal the browser accepts for a __Host- cookie.
+    let id = cookie.split(';').next().unwrap().to_owned();
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(server.url("/api/sign-out"))
+        .header("origin", public)
+        .header("accept", "text/html")
+        .header("cookie", &id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    let removal = cookie_named(&response, "__Host-trustshare_session").expect("a removal cookie");
+    let attributes: Vec<String> = removal
+        .split(';')
+        .map(|a| a.trim().to_ascii_lowercase())
+        .collect();
+    assert_eq!(attributes[0], "__host-trustshare_session=", "{removal}");
+    assert!(attributes.contains(&"secure".to_owned()), "{removal}");
+    assert!(attributes.contains(&"path=/".to_owned()), "{removal}");
+    assert!(attributes.contains(&"max-age=0".to_owned()), "{removal}");
 }
 
 #[tokio::test]
