@@ -686,6 +686,7 @@ async fn behind_https_the_session_cookie_is_a_host_only_secure_cookie() {
         .build()
         .unwrap()
         .post(server.url("/api/sign-out"))
+        .header("host", "trustshare.example.nhs.uk")
         .header("origin", public)
         .header("accept", "text/html")
         .header("cookie", &id)
