@@ -960,3 +960,20 @@ async fn starting_another_server_never_stalls_a_page_being_rendered() {
     let served = hammer.await.expect("pages answered");
     assert!(served > 0);
 }
+
+#[tokio::test]
+async fn a_second_server_on_the_same_data_folder_stops_and_says_why() {
+    let server = TestServer::start().await;
+    server.search_ready().await;
+    let out = server.command(&["serve", "--listen", "127.0.0.1:0"], None);
+    assert_ne!(out.status, 0, "a second server started: {}", out.stderr);
+    assert!(
+        out.stderr.contains("is in use by another process")
+            && out.stderr.contains("each server needs its own --data-dir"),
+        "{}",
+        out.stderr
+    );
+    // The first server still searches.
+    let (status, _) = server.get(&server.client(), "/search?q=guide").await;
+    assert_eq!(status, 200);
+}

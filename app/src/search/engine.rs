@@ -39,7 +39,7 @@ pub enum SearchError {
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     /// Another process (a running server) holds the index's writer.
-    #[error("the search index in {} is in use by another process (a running server?)", .0.display())]
+    #[error("the search index in {} is in use by another process: a server already runs on this data folder (each server needs its own --data-dir)", .0.display())]
     Locked(PathBuf),
     #[error("search: {0}")]
     Invalid(String),
