@@ -68,6 +68,15 @@ impl DocKind {
         self.names().label
     }
 
+    /// One of them, at the start of a line: "Deployment plan".
+    pub fn label_capitalised(self) -> String {
+        let mut letters = self.label().chars();
+        letters
+            .next()
+            .map(|first| first.to_uppercase().chain(letters).collect())
+            .unwrap_or_default()
+    }
+
     pub fn plural_title(self) -> &'static str {
         self.names().plural_title
     }

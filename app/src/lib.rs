@@ -117,7 +117,7 @@ pub fn App() -> impl IntoView {
                     let account = user.await.ok().flatten();
                     let reviews = account.as_ref().is_some_and(|a| a.reviews);
                     let user = account.map(|a| a.user);
-                    view! { <Header user reviews/> }
+                    view! { <Header user reviews><search::suggest::SearchBox/></Header> }
                 })}
             </Suspense>
             <div class="nhsuk-width-container">

@@ -17,6 +17,8 @@ pub fn Header(
     user: Option<CurrentUser>,
     /// Whether to offer the review queue; the permission module decides.
     reviews: bool,
+    /// The search field (`search::suggest::SearchBox`), inside the header's GET form to `/search`.
+    children: Children,
 ) -> impl IntoView {
     let staff = reviews;
     let location = use_location();
@@ -67,7 +69,7 @@ pub fn Header(
                         <div class="nhsuk-form-group">
                             <label class="nhsuk-label nhsuk-u-visually-hidden" for="search-field">"Search Trustshare"</label>
                             <div class="nhsuk-input-wrapper">
-                                <input class="nhsuk-input nhsuk-header__search-input" id="search-field" name="q" type="search" placeholder="Search Trustshare" autocomplete="off"/>
+                                {children()}
                                 <button class="nhsuk-button nhsuk-button--small nhsuk-header__search-button" data-module="nhsuk-button" type="submit" aria-label="Search">
                                     <svg class="nhsuk-icon nhsuk-icon--search" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="16" height="16" focusable="false" aria-hidden="true">
                                         <path d="m20.7 19.3-4.1-4.1a7 7 0 1 0-1.4 1.4l4 4.1a1 1 0 0 0 1.5 0c.4-.4.4-1 0-1.4ZM6 11a5 5 0 1 1 10 0 5 5 0 0 1-10 0Z"></path>

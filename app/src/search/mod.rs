@@ -9,7 +9,8 @@
 //! - `engine`: the index in the data folder, its writer and reader ([`Engine`]);
 //! - `indexer`: rebuilding the index and following the change log;
 //! - `run`: running a search, permission-filtered, with facets, snippets and suggestions;
-//! - `api` and `page`: the server functions and `/search`.
+//! - `api` and `page`: the server functions and `/search`;
+//! - `suggest`: the header's search field, which suggests documents as you type.
 //!
 //! The database is the source of truth. The index follows `change_log` and records how far it
 //! got in its commit payload, so it is repaired after a crash by replaying from there, and
@@ -28,6 +29,7 @@
 pub mod api;
 pub mod model;
 pub mod page;
+pub mod suggest;
 
 #[cfg(feature = "ssr")]
 mod access;

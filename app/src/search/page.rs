@@ -188,7 +188,7 @@ fn Hit(hit: SearchHit) -> impl IntoView {
                 <a href=hit.href.clone()>{hit.title.clone()}</a>
             </h3>
             <p class="ts-meta nhsuk-body-s nhsuk-u-margin-bottom-2">
-                {hit.kind.names().label.to_owned()}
+                {hit.kind.label_capitalised()}
                 " · "<a href=hit.org.href()>{hit.org.name.clone()}</a>
                 " · Updated "<time datetime=hit.updated.to_string()>{hit.updated.to_string()}</time>
                 {hit.status.map(|s| view! { " " <strong class=s.tag_class()>{s.label()}</strong> })}

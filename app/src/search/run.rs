@@ -321,7 +321,7 @@ impl Engine {
             hits.push((
                 id,
                 PreviewHit {
-                    kind,
+                    kind: kind.label_capitalised(),
                     href: kind.href(&text_of(&doc, run.f.slug)),
                     title: text_of(&doc, run.f.title),
                     org_name: text_of(&doc, run.f.org_name),
