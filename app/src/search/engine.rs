@@ -25,6 +25,9 @@ const VERSION_FILE: &str = "trustshare-search-version";
 pub(super) const REBUILD_REQUEST: &str = "rebuild-requested";
 /// Memory the writer may use before it writes a segment (tantivy needs at least 15 MB a thread).
 const WRITER_MEMORY: usize = 32 * 1024 * 1024;
+/// The same for a rebuild: larger segments mean fewer merges while building, for a bounded
+/// rise in memory while it runs.
+const REBUILD_WRITER_MEMORY: usize = 128 * 1024 * 1024;
 
 /// Why the engine could not do something.
 #[derive(Debug, thiserror::Error)]
@@ -271,6 +274,11 @@ pub(super) fn open_dir(path: &Path, schema: &Schema) -> Result<Opened, Unusable>
 /// The index's one writer: one thread, so indexing leaves the other core to the server.
 pub(super) fn writer(index: &Index) -> tantivy::Result<IndexWriter> {
     index.writer_with_num_threads(1, WRITER_MEMORY)
+}
+
+/// The writer of a rebuild: one thread too, with more memory ([`REBUILD_WRITER_MEMORY`]).
+pub(super) fn rebuild_writer(index: &Index) -> tantivy::Result<IndexWriter> {
+    index.writer_with_num_threads(1, REBUILD_WRITER_MEMORY)
 }
 
 /// Records the schema version in a freshly built index folder.

@@ -269,7 +269,7 @@ impl Engine {
             std::fs::create_dir_all(&path).map_err(io(&path))?;
             let index = tantivy::Index::create_in_dir(&path, schema)?;
             super::schema::register(&index);
-            Ok(super::engine::writer(&index)?)
+            Ok(super::engine::rebuild_writer(&index)?)
         })
         .await
         .map_err(|e| SearchError::Invalid(format!("rebuild task: {e}")))??;
@@ -305,7 +305,9 @@ impl Engine {
                     .into_inner()
                     .unwrap_or_else(PoisonError::into_inner);
                 commit(&mut writer, watermark)?;
+                let index = writer.index().clone();
                 writer.wait_merging_threads()?;
+                merge_into_one(&index)?;
                 write_version(&building)?;
                 // The old writer lets go of the old index before it is moved away.
                 drop(slot.lock().unwrap_or_else(PoisonError::into_inner).take());
@@ -356,6 +358,20 @@ impl Engine {
         );
         Ok(count)
     }
+}
+
+/// Merges a freshly built index into one segment: every search looks up its words, typos and
+/// prefixes once per segment, so one segment answers fastest. The merge keeps the commit's
+/// payload.
+fn merge_into_one(index: &tantivy::Index) -> Result<(), SearchError> {
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        let mut writer = super::engine::rebuild_writer(index)?;
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        writer.merge(&segments).wait()?;
+        writer.wait_merging_threads()?;
+    }
+    Ok(())
 }
 
 /// Commits what the writer holds, recording how far the change log was applied.

@@ -9,13 +9,15 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
-    PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, FuzzyTermQuery,
+    Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::{collapse_overlapped_ranges, SnippetGenerator};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, TantivyError, Term};
+use tantivy::{
+    DocAddress, DocSet, Order, Searcher, TantivyDocument, TantivyError, Term, TERMINATED,
+};
 
 use super::access::access_query;
 use super::engine::{Engine, SearchError};
@@ -407,11 +409,21 @@ impl Run<'_> {
                 collector.add_facet(facet_root(name));
             }
         }
-        let (total, counts) = self.searcher.search(&*main, &(Count, collector))?;
-        let total = total as u64;
+        // One pass over the matches counts them, counts the facets and takes the page asked
+        // for; only a page past the last one needs a second pass, for the last page.
+        let asked = query.page.max(1);
+        // A page starting past the last document cannot exist, however large the number asked.
+        let offset = (asked - 1)
+            .checked_mul(PER_PAGE)
+            .filter(|o| *o < self.searcher.num_docs() as usize)
+            .unwrap_or(0);
+        let (total, counts, mut addrs) =
+            self.counted_page(&main, &p, query.sort, offset, collector)?;
         let pages = (total as usize).div_ceil(PER_PAGE).max(1);
-        let page = query.page.clamp(1, pages);
-        let addrs = self.top(&main, &p, query.sort, (page - 1) * PER_PAGE, PER_PAGE)?;
+        let page = asked.min(pages);
+        if page != asked {
+            addrs = self.top(&main, &p, query.sort, (page - 1) * PER_PAGE, PER_PAGE)?;
+        }
 
         let mut labels: HashMap<(String, String), String> = HashMap::new();
         let mut hits = Vec::new();
@@ -445,6 +457,8 @@ impl Run<'_> {
             } else {
                 children(&counts, name)
             };
+            // Only the values that can be shown need labels: each label may cost a lookup.
+            let values = most_counted(values, MAX_FACET_VALUES);
             let mut values: Vec<FacetCount> = values
                 .into_iter()
                 .map(|(value, count)| {
@@ -810,12 +824,15 @@ impl Run<'_> {
             FuzzyTermQuery::new(term, distance, true)
         };
         let mut found = BTreeSet::new();
+        // One automaton for every segment: building it costs more than most searches of it.
+        let Ok(automaton) = fuzzy.automaton() else {
+            return Vec::new();
+        };
         'segments: for segment in self.searcher.segment_readers() {
-            let (Ok(index), Ok(automaton)) = (segment.inverted_index(field), fuzzy.automaton())
-            else {
+            let Ok(index) = segment.inverted_index(field) else {
                 continue;
             };
-            let Ok(mut stream) = index.terms().search(automaton).into_stream() else {
+            let Ok(mut stream) = index.terms().search(&automaton).into_stream() else {
                 continue;
             };
             while stream.advance() {
@@ -890,6 +907,30 @@ impl Run<'_> {
                 .map(|(_, a)| a)
                 .collect()
         })
+    }
+
+    /// [`Self::top`] for one page from `offset`, with the number of matches and the facet
+    /// counts `facets` collects, in one pass.
+    fn counted_page(
+        &self,
+        q: &dyn Query,
+        p: &Prepared,
+        sort: SortOrder,
+        offset: usize,
+        facets: FacetCollector,
+    ) -> Result<(u64, FacetCounts, Vec<DocAddress>), SearchError> {
+        let top = TopDocs::with_limit(PER_PAGE).and_offset(offset);
+        let (total, counts, addrs) = if sort == SortOrder::Relevance && p.has_words {
+            let (total, counts, top) = self
+                .searcher
+                .search(q, &(Count, facets, top.order_by_score()))?;
+            (total, counts, top.into_iter().map(|(_, a)| a).collect())
+        } else {
+            let by_date = top.order_by_fast_field::<i64>("updated", Order::Desc);
+            let (total, counts, top) = self.searcher.search(q, &(Count, facets, by_date))?;
+            (total, counts, top.into_iter().map(|(_, a)| a).collect())
+        };
+        Ok((total as u64, counts, addrs))
     }
 
     fn count(&self, q: &dyn Query) -> Result<u64, SearchError> {
@@ -1020,12 +1061,9 @@ impl Run<'_> {
             p.access.box_clone(),
             exact_facet(self.f.facets, name, value),
         ]);
-        let top = self
-            .searcher
-            .search(&*q, &TopDocs::with_limit(1).order_by_score())?;
         let mut label = value.to_owned();
-        if let Some((_, addr)) = top.first() {
-            let doc: TantivyDocument = self.searcher.doc(*addr)?;
+        if let Some(addr) = self.first_match(&*q)? {
+            let doc: TantivyDocument = self.searcher.doc(addr)?;
             for stored in doc.get_all(self.f.labels).filter_map(|v| v.as_str()) {
                 let mut parts = stored.splitn(3, LABEL_SEPARATOR);
                 if let (Some(n), Some(v), Some(l)) = (parts.next(), parts.next(), parts.next()) {
@@ -1037,6 +1075,26 @@ impl Run<'_> {
             }
         }
         Ok(label)
+    }
+
+    /// The first document matching `q` in index order, without scoring or visiting the other
+    /// matches: any one will do where only the presence of a match matters.
+    fn first_match(&self, q: &dyn Query) -> Result<Option<DocAddress>, SearchError> {
+        let weight = q.weight(EnableScoring::disabled_from_searcher(&self.searcher))?;
+        for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
+            let mut scorer = weight.scorer(segment, 1.0)?;
+            let mut doc = scorer.doc();
+            while doc != TERMINATED {
+                if segment
+                    .alive_bitset()
+                    .is_none_or(|alive| alive.is_alive(doc))
+                {
+                    return Ok(Some(DocAddress::new(ord as u32, doc)));
+                }
+                doc = scorer.advance();
+            }
+        }
+        Ok(None)
     }
 
     /// With no results: the query with each unknown word replaced by the closest word that
@@ -1185,6 +1243,16 @@ fn exact_facet(field: Field, name: &str, value: &str) -> Box<dyn Query> {
     ))
 }
 
+/// The values with the `max` highest counts, and any tied with the last of them (shown values
+/// with equal counts are ordered by label, so ties at the cut are kept for that).
+fn most_counted(mut values: Vec<(String, u64)>, max: usize) -> Vec<(String, u64)> {
+    values.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
+    if let Some(&(_, last)) = values.get(max.saturating_sub(1)) {
+        values.retain(|(_, count)| *count >= last);
+    }
+    values
+}
+
 /// The values of facet `name` in `counts`, with their counts.
 fn children(counts: &FacetCounts, name: &str) -> Vec<(String, u64)> {
     counts
@@ -1203,6 +1271,21 @@ mod tests {
         assert_eq!(distance("smartcard", "smartcrad"), 1);
         assert_eq!(distance("sso", "sso"), 0);
         assert_eq!(distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn only_the_most_counted_facet_values_and_ties_with_the_last_are_kept() {
+        let values = |v: &[(&str, u64)]| -> Vec<(String, u64)> {
+            v.iter().map(|(s, c)| ((*s).to_owned(), *c)).collect()
+        };
+        let kept = most_counted(
+            values(&[("a", 1), ("b", 5), ("c", 3), ("d", 3), ("e", 2)]),
+            3,
+        );
+        assert_eq!(kept, values(&[("b", 5), ("c", 3), ("d", 3)]));
+        let kept = most_counted(values(&[("a", 1), ("b", 5), ("c", 3), ("d", 3)]), 2);
+        assert_eq!(kept, values(&[("b", 5), ("c", 3), ("d", 3)]));
+        assert_eq!(most_counted(values(&[("a", 1)]), 20), values(&[("a", 1)]));
     }
 
     #[test]
