@@ -280,10 +280,10 @@ pub(crate) fn parse<'a, T: Deserialize<'a>>(
     text: &'a str,
 ) -> Result<(FrontMatter<'a>, T), ImportError> {
     let fm = split_front_matter(text).map_err(|(line, m)| file_error(path, Some(line), None, m))?;
-    let value = serde_yaml::from_str::<T>(fm.yaml).map_err(|e| {
+    let value = yaml_serde::from_str::<T>(fm.yaml).map_err(|e| {
         let line = e.location().map(|l| l.line() + fm.yaml_first_line - 1);
         let message = e.to_string();
-        // serde_yaml appends " at line N column M"; the location is already in the prefix.
+        // yaml_serde appends " at line N column M"; the location is already in the prefix.
         let message = message
             .split(" at line ")
             .next()

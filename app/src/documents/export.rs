@@ -78,7 +78,7 @@ pub fn to_markdown(meta: &ExportMeta<'_>, text: &RevisionText) -> AppResult<Stri
         updated: Some(meta.updated.to_string()),
         fields,
     };
-    let yaml = serde_yaml::to_string(&fm).map_err(|e| {
+    let yaml = yaml_serde::to_string(&fm).map_err(|e| {
         tracing::error!("front matter cannot be written: {e}");
         AppError::Internal
     })?;
