@@ -19,6 +19,7 @@ pub mod error;
 pub mod limits;
 pub mod slugs;
 
+pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod components;
