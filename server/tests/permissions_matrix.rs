@@ -443,6 +443,8 @@ fn table() -> Vec<(&'static str, Rows)> {
         ("/", vec![(None, OPEN)]),
         ("/login", vec![(None, OPEN)]),
         ("/healthz", vec![(None, OPEN)]),
+        // The access-management configuration schema: the same public document for everyone.
+        ("/access/schema.json", vec![(None, OPEN)]),
         ("/orgs", vec![(None, OPEN)]),
         ("/orgs/{slug}", doc_rows(LISTED)),
         ("/review", doc_rows(REVIEW_QUEUE)),

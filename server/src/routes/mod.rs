@@ -1,5 +1,6 @@
-//! Routes outside Leptos: document exports and the JSON API (documents and search). They ask
-//! the same permission module as the pages, so a document one may not see answers 404 here too.
+//! Routes outside Leptos: document exports, the JSON API (documents and search) and the
+//! access-management configuration schema. They ask the same permission module as the pages,
+//! so a document one may not see answers 404 here too.
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -10,6 +11,7 @@ use app::error::AppError;
 use app::kinds::DocKind;
 use app::state::AppState;
 
+pub mod access;
 pub mod api;
 pub mod exports;
 pub mod limits;
@@ -17,7 +19,7 @@ pub mod search;
 
 /// Every non-Leptos GET route, as registered; the permissions test checks it covers them all.
 pub fn routes() -> Vec<String> {
-    let mut routes = vec!["/healthz".to_owned()];
+    let mut routes = vec!["/healthz".to_owned(), ACCESS_SCHEMA.to_owned()];
     routes.extend(DocKind::all().map(export_route));
     routes.extend([
         "/api/v1/search".to_owned(),
@@ -26,6 +28,9 @@ pub fn routes() -> Vec<String> {
     ]);
     routes
 }
+
+/// The access-management configuration schema: public, and cacheable (see `security`).
+pub const ACCESS_SCHEMA: &str = "/access/schema.json";
 
 /// `/{kind path}/{slug}/export.md`.
 fn export_route(kind: DocKind) -> String {
@@ -42,6 +47,7 @@ pub fn router() -> Router<AppState> {
         );
     }
     router
+        .route(ACCESS_SCHEMA, get(access::schema))
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/{kind}", get(api::list))
         .route("/api/v1/{kind}/{slug}", get(api::document))
