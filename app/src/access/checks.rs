@@ -5,8 +5,9 @@
 
 use super::findings::{Check, Context, Outcome};
 use super::model::{
-    ComputerPolicy, Configuration, Environment, NetworkSeparation, Placement, Population,
-    RemoteAccessSystem, UserPolicy, Workstation,
+    CertificateIssuer, ComputerPolicy, Configuration, Environment, Location, NetworkSeparation,
+    Placement, Population, RemoteAccessSystem, SpineEnvironment, SpineIntegration, UserPolicy,
+    WarningType, Workstation,
 };
 use super::values::{LastDone, Percent, Seconds, Version};
 use crate::dates::Date;
@@ -113,12 +114,13 @@ fn remote_access_rule(
     in_scope: impl Fn(&RemoteAccessSystem) -> Option<bool>,
     nothing: &str,
 ) -> Check {
-    let Some(systems) = &c.remote_access else {
-        return unknown("remote access systems not recorded", expected);
-    };
-    let mut tally = Tally::default();
-    for s in systems {
-        match in_scope(s) {
+    let missing = "remote access systems not recorded";
+    each_of(
+        c.remote_access.as_ref(),
+        missing,
+        expected,
+        nothing,
+        |s, tally| match in_scope(s) {
             Some(false) => {}
             Some(true) => tally.item(
                 s.mfa_enforced,
@@ -133,9 +135,8 @@ fn remote_access_rule(
                     yes_no(s.externally_hosted)
                 ),
             ),
-        }
-    }
-    tally.finish(expected, nothing)
+        },
+    )
 }
 
 /// Whether a system is privileged and hosted as asked: known when either fact rules it out.
@@ -248,17 +249,22 @@ pub(super) fn adm_03(c: &Configuration, cx: &Context) -> Check {
 
 pub(super) fn apl_01(c: &Configuration, _: &Context) -> Check {
     let expected = "every appliance on the internal network, none internet-facing or in a DMZ";
-    let Some(appliances) = c.deployment.as_ref().and_then(|d| d.appliances.as_ref()) else {
-        return unknown("appliances not recorded", expected);
-    };
-    let mut tally = Tally::default();
-    for a in appliances {
-        tally.item(
-            a.placement.map(|p| p == Placement::Internal),
-            format!("{}: {}", a.name, or_unrecorded(a.placement)),
-        );
-    }
-    tally.finish(expected, "no appliances of its own (hosted service)")
+    each_of(
+        c.deployment.as_ref().and_then(|d| d.appliances.as_ref()),
+        "appliances not recorded",
+        expected,
+        "no appliances of its own (hosted service)",
+        |a, tally| {
+            tally.item(
+                a.placement.map(|p| p == Placement::Internal),
+                format!(
+                    "{}: {}",
+                    a.name,
+                    or_unrecorded(a.placement.map(Placement::label))
+                ),
+            )
+        },
+    )
 }
 
 pub(super) fn apl_02(c: &Configuration, _: &Context) -> Check {
@@ -274,8 +280,11 @@ pub(super) fn apl_02(c: &Configuration, _: &Context) -> Check {
     let issuer = deployment.certificate_issuer;
     let mut tally = Tally::default();
     tally.item(
-        issuer.map(|i| i != super::model::CertificateIssuer::SelfSigned),
-        format!("certificate: {}", or_unrecorded(issuer)),
+        issuer.map(|i| i != CertificateIssuer::SelfSigned),
+        format!(
+            "certificate: {}",
+            or_unrecorded(issuer.map(CertificateIssuer::label))
+        ),
     );
     tally.finish(expected, "")
 }
@@ -307,20 +316,33 @@ pub(super) fn apl_03(c: &Configuration, _: &Context) -> Check {
 
 // User policies.
 
+/// A rule about each item of a list: unknown when the list is not recorded (`missing` says
+/// which), not applicable when nothing in it is in scope.
+fn each_of<T>(
+    items: Option<&Vec<T>>,
+    missing: &str,
+    expected: &str,
+    nothing: &str,
+    each: impl Fn(&T, &mut Tally),
+) -> Check {
+    let Some(items) = items else {
+        return unknown(missing, expected);
+    };
+    let mut tally = Tally::default();
+    for item in items {
+        each(item, &mut tally);
+    }
+    tally.finish(expected, nothing)
+}
+
 fn user_policy_rule(
     c: &Configuration,
     expected: &str,
     nothing: &str,
     each: impl Fn(&UserPolicy, &mut Tally),
 ) -> Check {
-    let Some(policies) = &c.user_policies else {
-        return unknown("user policies not recorded", expected);
-    };
-    let mut tally = Tally::default();
-    for p in policies {
-        each(p, &mut tally);
-    }
-    tally.finish(expected, nothing)
+    let missing = "user policies not recorded";
+    each_of(c.user_policies.as_ref(), missing, expected, nothing, each)
 }
 
 fn two_factors_observed(p: &UserPolicy) -> String {
@@ -447,7 +469,7 @@ pub(super) fn sso_01(c: &Configuration, _: &Context) -> Check {
             format!(
                 "{} ({}): bypass {}",
                 p.name,
-                or_unrecorded(p.population),
+                or_unrecorded(p.population.map(Population::label)),
                 yes_no(bypass)
             ),
         );
@@ -492,18 +514,18 @@ fn computer_policy_rule(
     nothing: &str,
     each: impl Fn(&ComputerPolicy, &mut Tally),
 ) -> Check {
-    let Some(policies) = &c.computer_policies else {
-        return unknown("computer policies not recorded", expected);
-    };
-    let mut tally = Tally::default();
-    for p in policies {
-        match p.workstation {
-            Some(w) if applies(w) => each(p, &mut tally),
+    let missing = "computer policies not recorded";
+    each_of(
+        c.computer_policies.as_ref(),
+        missing,
+        expected,
+        nothing,
+        |p, tally| match p.workstation {
+            Some(w) if applies(w) => each(p, tally),
             Some(_) => {}
             None => tally.item(None, format!("{}: workstation type not recorded", p.name)),
-        }
-    }
-    tally.finish(expected, nothing)
+        },
+    )
 }
 
 fn is_kiosk(w: Workstation) -> bool {
@@ -560,7 +582,7 @@ pub(super) fn ws_01(c: &Configuration, _: &Context) -> Check {
                 _ => None,
             };
             let warned = match (p.lock_warning_s, p.warning_type) {
-                (Some(Seconds(0)), _) | (_, Some(super::model::WarningType::None)) => Some(false),
+                (Some(Seconds(0)), _) | (_, Some(WarningType::None)) => Some(false),
                 (Some(_), _) => Some(true),
                 (None, _) => None,
             };
@@ -578,7 +600,7 @@ pub(super) fn ws_01(c: &Configuration, _: &Context) -> Check {
                 format!(
                     "{} ({}): {lock}, warning {}",
                     p.name,
-                    or_unrecorded(p.location),
+                    or_unrecorded(p.location.map(Location::label)),
                     or_unrecorded(p.lock_warning_s)
                 ),
             );
@@ -690,20 +712,28 @@ pub(super) fn ws_04(c: &Configuration, _: &Context) -> Check {
 
 // Spine.
 
+/// The Spine integration when it is in use; otherwise the answer: unknown when not recorded,
+/// not applicable when switched off.
+fn spine_in_use<'c>(c: &'c Configuration, expected: &str) -> Result<&'c SpineIntegration, Check> {
+    match &c.spine {
+        None => Err(unknown("Spine integration not recorded", expected)),
+        Some(spine) if !spine.enabled => Err(check(
+            Outcome::NotApplicable,
+            "Spine integration not in use",
+            expected,
+        )),
+        Some(spine) => Ok(spine),
+    }
+}
+
 pub(super) fn spn_01(c: &Configuration, _: &Context) -> Check {
     let expected = format!(
         "Identity Agent {MIN_IDENTITY_AGENT} or later and Credential Manager {MIN_CREDENTIAL_MANAGER} or later"
     );
-    let Some(spine) = &c.spine else {
-        return unknown("Spine integration not recorded", expected);
+    let spine = match spine_in_use(c, &expected) {
+        Ok(spine) => spine,
+        Err(answer) => return answer,
     };
-    if !spine.enabled {
-        return check(
-            Outcome::NotApplicable,
-            "Spine integration not in use",
-            expected,
-        );
-    }
     let at_least = |v: &Option<Version>, min: &str| {
         let min = Version::parse(min).ok()?;
         v.as_ref().map(|v| *v >= min)
@@ -728,24 +758,16 @@ pub(super) fn spn_01(c: &Configuration, _: &Context) -> Check {
 
 pub(super) fn spn_02(c: &Configuration, _: &Context) -> Check {
     let expected = "the production Spine environment on a production deployment";
-    let Some(spine) = &c.spine else {
-        return unknown("Spine integration not recorded", expected);
+    let spine = match spine_in_use(c, expected) {
+        Ok(spine) => spine,
+        Err(answer) => return answer,
     };
-    if !spine.enabled {
-        return check(
-            Outcome::NotApplicable,
-            "Spine integration not in use",
-            expected,
-        );
-    }
     let deployment = c.deployment.as_ref().and_then(|d| d.environment);
     if deployment == Some(Environment::Test) {
         return check(Outcome::NotApplicable, "a test deployment", expected);
     }
     let mut tally = Tally::default();
-    let env_ok = spine
-        .environment
-        .map(|e| e == super::model::SpineEnvironment::Production);
+    let env_ok = spine.environment.map(|e| e == SpineEnvironment::Production);
     // Unknown deployment environment: a non-production Spine environment still needs a look.
     let verdict = match deployment {
         Some(_) => env_ok,
@@ -755,8 +777,8 @@ pub(super) fn spn_02(c: &Configuration, _: &Context) -> Check {
         verdict,
         format!(
             "Spine {} on a {} deployment",
-            or_unrecorded(spine.environment),
-            or_unrecorded(deployment)
+            or_unrecorded(spine.environment.map(SpineEnvironment::label)),
+            or_unrecorded(deployment.map(Environment::label))
         ),
     );
     tally.finish(expected, "")
@@ -810,7 +832,10 @@ pub(super) fn net_01(c: &Configuration, _: &Context) -> Check {
     let mut tally = Tally::default();
     tally.item(
         value.map(|v| v == NetworkSeparation::Separated),
-        format!("IT and OT: {}", or_unrecorded(value)),
+        format!(
+            "IT and OT: {}",
+            or_unrecorded(value.map(NetworkSeparation::label))
+        ),
     );
     tally.finish(expected, "")
 }

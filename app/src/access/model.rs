@@ -7,44 +7,10 @@
 //! misspelt setting is an error instead of a silently missing fact. The JSON Schema published at
 //! `/access/schema.json` is derived from these types.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use super::values::{LastDone, Percent, Seconds, Version};
 use crate::dates::Date;
-
-/// Declares a closed set of choices: written in YAML as its kebab-case code, shown to people as
-/// its label.
-macro_rules! choice {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident { $( $variant:ident = $code:literal, $label:literal; )+ }
-    ) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
-        pub enum $name {
-            $( #[serde(rename = $code)] $variant, )+
-        }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// What people read.
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label,)+ }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.label())
-            }
-        }
-    };
-}
 
 /// The version of this format; only 1 exists.
 pub const SCHEMA_VERSION: u8 = 1;
@@ -93,35 +59,35 @@ pub struct Configuration {
     pub operations: Option<Operations>,
 }
 
-choice! {
+crate::coded_enum! {
     /// The access-management product.
-    pub enum Product {
+    pub enum Product ("product") {
         ImprivataEam = "imprivata-eam", "Imprivata Enterprise Access Management";
         ImprivataOneSign = "imprivata-onesign", "Imprivata OneSign";
         Other = "other", "another product";
     }
 }
 
-choice! {
+crate::coded_enum! {
     /// Whether a deployment serves real users.
-    pub enum Environment {
+    pub enum Environment ("deployment environment") {
         Production = "production", "production";
         Test = "test", "test";
     }
 }
 
-choice! {
+crate::coded_enum! {
     /// Who issued the appliances' TLS certificate.
-    pub enum CertificateIssuer {
+    pub enum CertificateIssuer ("certificate issuer") {
         SelfSigned = "self-signed", "self-signed";
         InternalCa = "internal-ca", "the organisation's certificate authority";
         PublicCa = "public-ca", "a public certificate authority";
     }
 }
 
-choice! {
+crate::coded_enum! {
     /// Where an appliance sits on the network.
-    pub enum Placement {
+    pub enum Placement ("placement") {
         Internal = "internal", "internal network";
         Dmz = "dmz", "DMZ";
         InternetFacing = "internet-facing", "internet-facing";
@@ -168,9 +134,9 @@ pub struct Appliance {
     pub placement: Option<Placement>,
 }
 
-choice! {
+crate::coded_enum! {
     /// The staff a user policy is for.
-    pub enum Population {
+    pub enum Population ("population") {
         Clinical = "clinical", "clinical staff";
         NonClinical = "non-clinical", "non-clinical staff";
         Helpdesk = "helpdesk", "service desk";
@@ -179,9 +145,9 @@ choice! {
     }
 }
 
-choice! {
+crate::coded_enum! {
     /// A first authentication factor.
-    pub enum Factor {
+    pub enum Factor ("first factor") {
         Password = "password", "password";
         Fingerprint = "fingerprint", "fingerprint";
         ProximityCard = "proximity-card", "proximity card";
@@ -192,9 +158,9 @@ choice! {
     }
 }
 
-choice! {
+crate::coded_enum! {
     /// A second authentication factor; `none` allows the first factor alone.
-    pub enum SecondFactor {
+    pub enum SecondFactor ("second factor") {
         None = "none", "none";
         Password = "password", "password";
         Pin = "pin", "PIN";
@@ -286,9 +252,9 @@ pub struct SecurityQuestions {
     pub max_uses_per_month: Option<u8>,
 }
 
-choice! {
+crate::coded_enum! {
     /// A way to prove who one is when resetting a password or PIN.
-    pub enum ResetMethod {
+    pub enum ResetMethod ("reset method") {
         SecurityQuestions = "security-questions", "security questions";
         ImprivataId = "imprivata-id", "Imprivata ID";
         ServiceDesk = "service-desk", "service desk call";
@@ -378,9 +344,9 @@ impl UserPolicy {
     }
 }
 
-choice! {
+crate::coded_enum! {
     /// The kind of workstation a computer policy is for.
-    pub enum Workstation {
+    pub enum Workstation ("workstation type") {
         SingleUser = "single-user", "single-user workstation";
         SharedKiosk = "shared-kiosk", "shared kiosk";
         FastUserSwitching = "fast-user-switching", "multiple desktops (fast user switching)";
@@ -396,9 +362,9 @@ impl Workstation {
     }
 }
 
-choice! {
+crate::coded_enum! {
     /// Where the workstations stand.
-    pub enum Location {
+    pub enum Location ("location") {
         ClinicalArea = "clinical-area", "clinical area";
         EmergencyDepartment = "emergency-department", "emergency department";
         Theatre = "theatre", "theatre";
@@ -414,9 +380,9 @@ impl Location {
     }
 }
 
-choice! {
+crate::coded_enum! {
     /// How a workstation warns before it locks.
-    pub enum WarningType {
+    pub enum WarningType ("warning type") {
         None = "none", "no warning";
         Balloon = "balloon", "balloon";
         Screensaver = "screensaver", "screensaver";
@@ -506,9 +472,9 @@ pub struct ComputerPolicy {
     pub overrides: Option<Overrides>,
 }
 
-choice! {
+crate::coded_enum! {
     /// How an application is signed into.
-    pub enum AppKind {
+    pub enum AppKind ("application kind") {
         Windows = "windows", "Windows application";
         Web = "web", "web application";
         Java = "java", "Java application";
@@ -517,9 +483,9 @@ choice! {
     }
 }
 
-choice! {
+crate::coded_enum! {
     /// Who an application profile is deployed to.
-    pub enum Scope {
+    pub enum Scope ("deployment scope") {
         AllUsers = "all-users", "all users";
         Groups = "groups", "selected groups";
     }
@@ -546,17 +512,17 @@ pub struct ApplicationProfile {
     pub multi_session_capable: Option<bool>,
 }
 
-choice! {
+crate::coded_enum! {
     /// The kind of NHS smartcard.
-    pub enum CardType {
+    pub enum CardType ("card type") {
         Physical = "physical", "physical smartcard";
         Virtual = "virtual", "virtual smartcard";
     }
 }
 
-choice! {
+crate::coded_enum! {
     /// The Spine environment the Identity Agent talks to.
-    pub enum SpineEnvironment {
+    pub enum SpineEnvironment ("Spine environment") {
         Production = "production", "production";
         Integration = "integration", "integration";
         Development = "development", "development";
@@ -627,9 +593,9 @@ pub struct RemoteAccessSystem {
     pub externally_hosted: Option<bool>,
 }
 
-choice! {
+crate::coded_enum! {
     /// How far clinical IT is separated from operational technology.
-    pub enum NetworkSeparation {
+    pub enum NetworkSeparation ("network separation") {
         Separated = "separated", "separated";
         Partial = "partial", "partly separated";
         None = "none", "not separated";

@@ -10,7 +10,7 @@ use boon::{ErrorKind, InstanceToken, Type, ValidationError};
 use serde_json::Value;
 
 use super::locate::{locate, FieldPath, Position, Step, Target};
-use super::model::{Configuration, SecondFactor};
+use super::model::Configuration;
 use super::schema::schema;
 use super::values::{LastDone, Version};
 
@@ -350,7 +350,7 @@ fn consistency(yaml: &str, config: &Configuration) -> Vec<ConfigError> {
             let allowed = pair.first.allowed_second_factors();
             for (k, second) in pair.second.iter().enumerate() {
                 if !allowed.contains(second) {
-                    let names: Vec<String> = allowed.iter().map(|s| code_of(*s)).collect();
+                    let names: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
                     error(
                         FieldPath(vec![
                             key("user_policies"),
@@ -363,7 +363,7 @@ fn consistency(yaml: &str, config: &Configuration) -> Vec<ConfigError> {
                         Target::Value,
                         format!(
                             "{} cannot follow {}: the second factors offered after it are {}",
-                            code_of(*second),
+                            second.as_str(),
                             pair.first.label(),
                             names.join(", ")
                         ),
@@ -393,14 +393,6 @@ fn consistency(yaml: &str, config: &Configuration) -> Vec<ConfigError> {
     errors
 }
 
-/// The YAML code of a second factor, as people write it in the file.
-fn code_of(factor: SecondFactor) -> String {
-    serde_json::to_value(factor)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| factor.label().to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,6 +404,14 @@ mod tests {
 
     fn at(line: usize, column: usize) -> Option<Position> {
         Some(Position { line, column })
+    }
+
+    /// Where each error is and which field it names.
+    fn places(found: &[ConfigError]) -> Vec<(Option<Position>, &str)> {
+        found
+            .iter()
+            .map(|e| (e.position, e.path.as_str()))
+            .collect()
     }
 
     const MINIMAL: &str = "schema_version: 1\norganisation: nhs-fife\n";
@@ -449,12 +449,8 @@ operations:
   backup_last_tested: last spring
 ";
         let found = errors(yaml);
-        let summary: Vec<(Option<Position>, &str)> = found
-            .iter()
-            .map(|e| (e.position, e.path.as_str()))
-            .collect();
         assert_eq!(
-            summary,
+            places(&found),
             [
                 (at(5, 3), "deployment.enviroment"),
                 (at(8, 18), "deployment.appliances[0].placement"),
@@ -563,12 +559,8 @@ computer_policies:
     lock_warning_s: 120
 ";
         let found = errors(yaml);
-        let summary: Vec<(Option<Position>, &str)> = found
-            .iter()
-            .map(|e| (e.position, e.path.as_str()))
-            .collect();
         assert_eq!(
-            summary,
+            places(&found),
             [
                 (at(8, 23), "user_policies[0].factor_pairs[0].second[1]"),
                 (at(9, 11), "user_policies[1].name"),

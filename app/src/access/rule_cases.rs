@@ -640,8 +640,10 @@ fn an_empty_configuration_is_unknown_on_every_rule_not_failed() {
 
 #[test]
 fn findings_show_observed_and_expected_values() {
-    let mut config = Configuration::default();
-    config.computer_policies = Some(vec![shared_ward(Some(900), Some(30))]);
+    let config = Configuration {
+        computer_policies: Some(vec![shared_ward(Some(900), Some(30))]),
+        ..Configuration::default()
+    };
     let evaluation = evaluate(&config, today());
     let ws = evaluation.finding("WS-01").unwrap();
     assert_eq!(ws.outcome, Outcome::Fail);
@@ -660,12 +662,14 @@ fn findings_show_observed_and_expected_values() {
 #[test]
 fn shared_office_workstations_get_the_longer_limit() {
     let office = |lock| {
-        let mut c = Configuration::default();
-        c.computer_policies = Some(vec![ComputerPolicy {
-            inactivity_lock_s: Some(Seconds(lock)),
-            lock_warning_s: Some(Seconds(60)),
-            ..computer("Admin office", Workstation::ThinClient, Location::Office)
-        }]);
+        let c = Configuration {
+            computer_policies: Some(vec![ComputerPolicy {
+                inactivity_lock_s: Some(Seconds(lock)),
+                lock_warning_s: Some(Seconds(60)),
+                ..computer("Admin office", Workstation::ThinClient, Location::Office)
+            }]),
+            ..Configuration::default()
+        };
         evaluate(&c, today()).finding("WS-01").unwrap().outcome
     };
     assert_eq!(office(600), Outcome::Pass);

@@ -191,71 +191,48 @@ mod schema {
 
     use super::{LastDone, Percent, Seconds, Version};
 
-    impl JsonSchema for Seconds {
-        fn inline_schema() -> bool {
-            true
-        }
-        fn schema_name() -> Cow<'static, str> {
-            "Seconds".into()
-        }
-        fn json_schema(_: &mut SchemaGenerator) -> Schema {
-            json_schema!({
-                "type": "integer",
-                "minimum": 0,
-                "maximum": u32::MAX,
-                "description": "A duration in whole seconds."
-            })
-        }
+    /// An inline schema for a value type.
+    macro_rules! inline_schema {
+        ($type:ty, $name:literal, $schema:tt) => {
+            impl JsonSchema for $type {
+                fn inline_schema() -> bool {
+                    true
+                }
+                fn schema_name() -> Cow<'static, str> {
+                    $name.into()
+                }
+                fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                    json_schema!($schema)
+                }
+            }
+        };
     }
 
-    impl JsonSchema for Percent {
-        fn inline_schema() -> bool {
-            true
-        }
-        fn schema_name() -> Cow<'static, str> {
-            "Percent".into()
-        }
-        fn json_schema(_: &mut SchemaGenerator) -> Schema {
-            json_schema!({
-                "type": "integer",
-                "minimum": 0,
-                "maximum": 100,
-                "description": "A whole percentage from 0 to 100."
-            })
-        }
-    }
+    inline_schema!(Seconds, "Seconds", {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": u32::MAX,
+        "description": "A duration in whole seconds."
+    });
 
-    impl JsonSchema for Version {
-        fn inline_schema() -> bool {
-            true
-        }
-        fn schema_name() -> Cow<'static, str> {
-            "Version".into()
-        }
-        fn json_schema(_: &mut SchemaGenerator) -> Schema {
-            json_schema!({
-                "type": "string",
-                "pattern": Version::PATTERN,
-                "description": "A dotted version number in quotes, like \"2.4.6.0\"."
-            })
-        }
-    }
+    inline_schema!(Percent, "Percent", {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 100,
+        "description": "A whole percentage from 0 to 100."
+    });
 
-    impl JsonSchema for LastDone {
-        fn inline_schema() -> bool {
-            true
-        }
-        fn schema_name() -> Cow<'static, str> {
-            "LastDone".into()
-        }
-        fn json_schema(_: &mut SchemaGenerator) -> Schema {
-            json_schema!({
-                "type": "string",
-                "pattern": LastDone::PATTERN,
-                "description": "The day it was last done (YYYY-MM-DD), or never."
-            })
-        }
-    }
+    inline_schema!(Version, "Version", {
+        "type": "string",
+        "pattern": Version::PATTERN,
+        "description": "A dotted version number in quotes, like \"2.4.6.0\"."
+    });
+
+    inline_schema!(LastDone, "LastDone", {
+        "type": "string",
+        "pattern": LastDone::PATTERN,
+        "description": "The day it was last done (YYYY-MM-DD), or never."
+    });
 }
 
 #[cfg(test)]
