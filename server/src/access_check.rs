@@ -2,14 +2,15 @@
 //! the rule catalogue and prints each rule's result, so an organisation can check a
 //! configuration before publishing it.
 //!
-//! Exit codes: 0 when every `must` rule passes (others may fail or be unknown), 1 when a `must`
-//! rule fails, 2 when the file cannot be read or is not a valid configuration.
+//! Exit codes: 0 when no `must` rule fails, 1 when one does, 2 when the file cannot be read or
+//! is not a valid configuration. A `must` rule whose facts are missing (unknown) does not fail
+//! the check, since the file may be a first draft; the summary names it.
 
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use app::access::{evaluate, parse, Evaluation, Outcome, CATALOGUE};
+use app::access::{evaluate, parse, Evaluation, Outcome, Severity, CATALOGUE};
 use app::dates::Date;
 
 /// Largest file read: configurations are a few kilobytes; anything bigger is not one.
@@ -142,30 +143,36 @@ fn report(file: &str, organisation: &str, evaluation: &Evaluation) -> String {
         counts.join(", ")
     );
     let failing: Vec<&str> = evaluation.must_failures().map(|f| f.rule.code).collect();
-    let other_failures = evaluation.count(Outcome::Fail) - failing.len();
-    if failing.is_empty() && other_failures == 0 {
-        let _ = writeln!(out, "Every must rule passes.");
-    } else if failing.is_empty() {
-        let _ = writeln!(
+    let unchecked: Vec<&str> = evaluation
+        .findings
+        .iter()
+        .filter(|f| f.rule.severity == Severity::Must && f.outcome == Outcome::Unknown)
+        .map(|f| f.rule.code)
+        .collect();
+    let others = evaluation.count(Outcome::Fail) - failing.len();
+    let rules = |n: usize| if n == 1 { "rule" } else { "rules" };
+    let _ = match (failing.len(), unchecked.len()) {
+        (0, 0) => writeln!(out, "Every must rule passes."),
+        (0, n) => writeln!(
             out,
-            "Every must rule passes; {other_failures} should or advisory {}.",
-            if other_failures == 1 {
-                "rule fails"
-            } else {
-                "rules fail"
-            }
-        );
-    } else {
-        let noun = if failing.len() == 1 {
-            "rule fails"
-        } else {
-            "rules fail"
-        };
-        let _ = writeln!(
+            "No must rule fails, but {n} must {} could not be checked for want of facts: {}.",
+            rules(n),
+            unchecked.join(", ")
+        ),
+        (n, _) => writeln!(
             out,
-            "{} must {noun}: {}.",
-            failing.len(),
+            "{n} must {} {}: {}.",
+            rules(n),
+            if n == 1 { "fails" } else { "fail" },
             failing.join(", ")
+        ),
+    };
+    if others > 0 {
+        let _ = writeln!(
+            out,
+            "{others} should or advisory {} {}.",
+            rules(others),
+            if others == 1 { "fails" } else { "fail" }
         );
     }
     out
