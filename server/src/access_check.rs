@@ -2,15 +2,16 @@
 //! the rule catalogue and prints each rule's result, so an organisation can check a
 //! configuration before publishing it.
 //!
-//! Exit codes: 0 when no `must` rule fails, 1 when one does, 2 when the file cannot be read or
-//! is not a valid configuration. A `must` rule whose facts are missing (unknown) does not fail
-//! the check, since the file may be a first draft; the summary names it.
+//! Exit codes: 0 when every `must` rule passes (or does not apply), 1 when one fails or cannot
+//! be checked for want of facts, 2 when the file cannot be read or is not a valid
+//! configuration. An unknown `must` rule is not a pass: the summary names it so the
+//! organisation knows which facts to add.
 
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use app::access::{evaluate, parse, Evaluation, Outcome, Severity, CATALOGUE};
+use app::access::{evaluate, parse, Evaluation, Finding, Outcome, Severity, CATALOGUE};
 use app::dates::Date;
 
 /// Largest file read: configurations are a few kilobytes; anything bigger is not one.
@@ -59,7 +60,9 @@ pub fn check_file(path: &Path, today: Date) -> Outcomes {
     };
     let evaluation = evaluate(&config, today);
     let stdout = report(&shown.to_string(), &config.organisation, &evaluation);
-    let code = if evaluation.must_failures().next().is_some() {
+    let code = if evaluation.must_failures().next().is_some()
+        || must_unknown(&evaluation).next().is_some()
+    {
         1
     } else {
         0
@@ -110,6 +113,14 @@ fn read(path: &Path) -> Result<String, String> {
     })
 }
 
+/// The `must` rules whose facts are missing: not a pass, so they fail the check.
+fn must_unknown(evaluation: &Evaluation) -> impl Iterator<Item = &Finding> {
+    evaluation
+        .findings
+        .iter()
+        .filter(|f| f.rule.severity == Severity::Must && f.outcome == Outcome::Unknown)
+}
+
 /// The report: one block per rule, then a summary.
 fn report(file: &str, organisation: &str, evaluation: &Evaluation) -> String {
     let mut out = String::new();
@@ -143,30 +154,31 @@ fn report(file: &str, organisation: &str, evaluation: &Evaluation) -> String {
         counts.join(", ")
     );
     let failing: Vec<&str> = evaluation.must_failures().map(|f| f.rule.code).collect();
-    let unchecked: Vec<&str> = evaluation
-        .findings
-        .iter()
-        .filter(|f| f.rule.severity == Severity::Must && f.outcome == Outcome::Unknown)
-        .map(|f| f.rule.code)
-        .collect();
+    let unchecked: Vec<&str> = must_unknown(evaluation).map(|f| f.rule.code).collect();
     let others = evaluation.count(Outcome::Fail) - failing.len();
     let rules = |n: usize| if n == 1 { "rule" } else { "rules" };
-    let _ = match (failing.len(), unchecked.len()) {
-        (0, 0) => writeln!(out, "Every must rule passes."),
-        (0, n) => writeln!(
-            out,
-            "No must rule fails, but {n} must {} could not be checked for want of facts: {}.",
-            rules(n),
-            unchecked.join(", ")
-        ),
-        (n, _) => writeln!(
+    if failing.is_empty() && unchecked.is_empty() {
+        let _ = writeln!(out, "Every must rule passes.");
+    }
+    if !failing.is_empty() {
+        let n = failing.len();
+        let _ = writeln!(
             out,
             "{n} must {} {}: {}.",
             rules(n),
             if n == 1 { "fails" } else { "fail" },
             failing.join(", ")
-        ),
-    };
+        );
+    }
+    if !unchecked.is_empty() {
+        let n = unchecked.len();
+        let _ = writeln!(
+            out,
+            "{n} must {} could not be checked for want of facts: {}.",
+            rules(n),
+            unchecked.join(", ")
+        );
+    }
     if others > 0 {
         let _ = writeln!(
             out,

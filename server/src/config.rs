@@ -45,8 +45,8 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum AccessCommand {
     /// Check a configuration (YAML) against the rule catalogue and print each rule's result.
-    /// Exits 0 when no `must` rule fails (one whose facts are missing is named, not failed), 1
-    /// when one fails, 2 when the file cannot be read or is not a valid configuration.
+    /// Exits 0 when every `must` rule passes, 1 when one fails or lacks the facts to be checked
+    /// (each is named), 2 when the file cannot be read or is not a valid configuration.
     Check(AccessCheckArgs),
 }
 

@@ -79,18 +79,20 @@ fn a_failing_must_rule_exits_1_and_is_named() {
 }
 
 #[test]
-fn a_must_rule_lacking_facts_is_named_but_does_not_fail_the_check() {
+fn a_must_rule_lacking_facts_exits_1_and_is_named() {
     let run = check(&demo("newcastle-upon-tyne-hospitals"), "2026-03-15");
-    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     assert!(rule_line(&run.stdout, "BAK-01").contains("UNKNOWN"));
     assert!(
         run.stdout.contains(
-            "No must rule fails, but 4 must rules could not be checked for want of facts: \
+            "4 must rules could not be checked for want of facts: \
              MFA-01, MFA-02, APL-01, BAK-01."
         ),
         "{}",
         run.stdout
     );
+    assert!(!run.stdout.contains("must rule passes"), "{}", run.stdout);
+    assert!(!run.stdout.contains("must rule fails"), "{}", run.stdout);
 }
 
 #[test]
