@@ -3,7 +3,7 @@
 //!
 //! - [`model`]: the configuration as Rust types; [`values`]: the typed values in it.
 //! - [`rules`]: the rule catalogue; [`checks`]: how each rule is checked; [`findings`]: the
-//!   results.
+//!   results; [`present`]: a configuration and its results in plain words, for pages.
 //! - With `ssr`: `schema`, the JSON Schema derived from the types; `parse`, reading YAML with
 //!   every error located by line, column and field (`locate`).
 
@@ -14,6 +14,7 @@ pub mod locate;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod parse;
+pub mod present;
 #[cfg(test)]
 mod rule_cases;
 pub mod rules;

@@ -29,6 +29,10 @@ pub struct Configuration {
         schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))
     )]
     pub organisation: String,
+    /// Who may read it on Trustshare once published: `organisation` (the default: the
+    /// organisation's own members) or `network` (every member organisation). Never public.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<Sharing>,
     /// The day these facts were true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<Date>,
@@ -57,6 +61,26 @@ pub struct Configuration {
     /// Backups, training, network separation and supplier checks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Operations>,
+}
+
+crate::coded_enum! {
+    /// Who may read a configuration once published. A configuration says how an organisation
+    /// is defended, so it is never public.
+    #[derive(Default)]
+    pub enum Sharing ("visibility") {
+        /// The organisation's own members.
+        #[default]
+        Organisation = "organisation", "own organisation only";
+        /// Every signed-in member of any organisation.
+        Network = "network", "all member organisations";
+    }
+}
+
+impl Configuration {
+    /// Who may read it: as it says, or the organisation alone.
+    pub fn sharing(&self) -> Sharing {
+        self.visibility.unwrap_or_default()
+    }
 }
 
 crate::coded_enum! {

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::checks::{self, *};
 use super::findings::{Check, Context};
@@ -12,7 +12,7 @@ use super::model::Configuration;
 use super::values::Seconds;
 
 /// How much a rule matters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     /// Required by policy: a configuration failing it is not acceptable.
