@@ -23,7 +23,8 @@ pub enum Source<'a> {
     /// and a linked document they may not read get the same answer as missing ones.
     Editor(&'a Viewer),
     /// A content file may leave out the owner and the review-by date; visibility defaults to
-    /// every member organisation. The importer runs as the system and sees every document.
+    /// every member organisation (a self-describing kind's fields say it instead). The importer
+    /// runs as the system and sees every document.
     Import,
 }
 
