@@ -29,22 +29,12 @@ async fn start_on_15_march_2026() -> TestServer {
 
 async fn start_with(builder: common::TestServerBuilder) -> TestServer {
     let server = builder.start().await;
-    let out = server.command(
-        &[
-            "user",
-            "add",
-            "--email",
-            TAYSIDE_PUBLISHER,
-            "--name",
-            "Tess Publisher",
-            "--org",
-            "nhs-tayside",
-            "--role",
-            "publisher",
-        ],
-        Some(&format!("{PASSWORD}\n")),
+    server.add_user(
+        TAYSIDE_PUBLISHER,
+        "Tess Publisher",
+        "nhs-tayside",
+        "publisher",
     );
-    assert_eq!(out.status, 0, "{}", out.stderr);
     for user in [
         FIFE_EDITOR,
         FIFE_PUBLISHER,
@@ -118,23 +108,13 @@ async fn base_revision(server: &TestServer, client: &reqwest::Client, slug: &str
     input_value(&page, "form[base_revision]").expect("base revision")
 }
 
-async fn count(server: &TestServer, sql: &str) -> i64 {
-    let db = server.db().await;
-    sqlx::query_scalar::<_, i64>(sql)
-        .fetch_one(db.pool())
-        .await
-        .unwrap()
-}
-
 async fn revisions_of(server: &TestServer, slug: &str) -> i64 {
-    count(
-        server,
-        &format!(
+    server
+        .count(&format!(
             "SELECT COUNT(*) FROM document_revisions r JOIN documents d ON d.id = r.document_id \
              WHERE d.kind = 'access' AND d.slug = '{slug}'"
-        ),
-    )
-    .await
+        ))
+        .await
 }
 
 async fn step(
@@ -222,11 +202,9 @@ async fn invalid_yaml_is_refused_with_line_column_and_field_and_nothing_is_store
         "{page}"
     );
     assert_eq!(
-        count(
-            &server,
-            "SELECT COUNT(*) FROM documents WHERE kind = 'access' AND slug = 'nhs-tayside'"
-        )
-        .await,
+        server
+            .count("SELECT COUNT(*) FROM documents WHERE kind = 'access' AND slug = 'nhs-tayside'")
+            .await,
         0
     );
 }
@@ -667,11 +645,9 @@ async fn an_uploaded_file_is_saved_as_a_draft_only_when_it_reads() {
 async fn configuration_files_import_as_published_with_errors_located_in_the_file() {
     let server = start().await;
     assert_eq!(
-        count(
-            &server,
-            "SELECT COUNT(*) FROM documents WHERE kind = 'access'"
-        )
-        .await,
+        server
+            .count("SELECT COUNT(*) FROM documents WHERE kind = 'access'")
+            .await,
         5,
         "the demo content holds five configurations"
     );

@@ -773,22 +773,12 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
         assert_eq!(out.status, 0, "import {import}: {}", out.stderr);
     }
     let tayside_publisher = "tess.publisher@tayside.nhs.example";
-    let out = server.command(
-        &[
-            "user",
-            "add",
-            "--email",
-            tayside_publisher,
-            "--name",
-            "Tess Publisher",
-            "--org",
-            "nhs-tayside",
-            "--role",
-            "publisher",
-        ],
-        Some(&format!("{PASSWORD}\n")),
+    server.add_user(
+        tayside_publisher,
+        "Tess Publisher",
+        "nhs-tayside",
+        "publisher",
     );
-    assert_eq!(out.status, 0, "{}", out.stderr);
     let emails = [
         "isla.placeholder@fife.nhs.example",
         "callum.sampleton@fife.nhs.example",
@@ -819,22 +809,7 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
         let mut members = Vec::new();
         for role in ["reader", "editor", "publisher"] {
             let email = format!("matrix-{role}@{org}.example");
-            let out = server.command(
-                &[
-                    "user",
-                    "add",
-                    "--email",
-                    &email,
-                    "--name",
-                    "Matrix Member",
-                    "--org",
-                    org,
-                    "--role",
-                    role,
-                ],
-                Some(&format!("{PASSWORD}\n")),
-            );
-            assert_eq!(out.status, 0, "{}", out.stderr);
+            server.add_user(&email, "Matrix Member", org, role);
             members.push(server.signed_in(&email, PASSWORD).await);
         }
         own.insert(org, members);

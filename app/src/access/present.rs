@@ -416,6 +416,30 @@ fn remote(systems: &[RemoteAccessSystem]) -> Block {
     }
 }
 
+fn not_recorded() -> Vec<Block> {
+    vec![Block::Note(format!("{NOT_RECORDED}."))]
+}
+
+/// A section of facts, one summary list, or "Not recorded" when the section is left out.
+fn facts_of<T>(value: Option<&T>, facts: impl FnOnce(&T) -> Vec<Fact>) -> Vec<Block> {
+    match value {
+        None => not_recorded(),
+        Some(v) => vec![Block::Facts {
+            heading: None,
+            facts: facts(v),
+        }],
+    }
+}
+
+/// A section of policies, one summary list each; `none` says there are none.
+fn policies<T>(items: Option<&[T]>, none: &str, each: fn(&T) -> Block) -> Vec<Block> {
+    match items {
+        None => not_recorded(),
+        Some([]) => vec![Block::Note(none.to_owned())],
+        Some(items) => items.iter().map(each).collect(),
+    }
+}
+
 /// The configuration's sections, in the order of the format.
 pub fn sections(config: &Configuration) -> Vec<Section> {
     let section = |id: &str, heading: &str, blocks: Vec<Block>| Section {
@@ -423,10 +447,8 @@ pub fn sections(config: &Configuration) -> Vec<Section> {
         heading: heading.to_owned(),
         blocks,
     };
-    let mut out = Vec::new();
-
     let deployment = match &config.deployment {
-        None => vec![Block::Note(format!("{NOT_RECORDED}."))],
+        None => not_recorded(),
         Some(d) => vec![
             Block::Facts {
                 heading: None,
@@ -466,40 +488,12 @@ pub fn sections(config: &Configuration) -> Vec<Section> {
             ),
         ],
     };
-    out.push(section("deployment", "Deployment", deployment));
-
-    let users = match config.user_policies.as_deref() {
-        None => vec![Block::Note(format!("{NOT_RECORDED}."))],
-        Some([]) => vec![Block::Note("No user policies.".to_owned())],
-        Some(policies) => policies.iter().map(user_policy).collect(),
-    };
-    out.push(section("user-policies", "User policies", users));
-
-    let computers = match config.computer_policies.as_deref() {
-        None => vec![Block::Note(format!("{NOT_RECORDED}."))],
-        Some([]) => vec![Block::Note("No computer policies.".to_owned())],
-        Some(policies) => policies.iter().map(computer_policy).collect(),
-    };
-    out.push(section("computer-policies", "Computer policies", computers));
-
-    out.push(section(
-        "applications",
-        "Application single sign-on",
-        vec![list_or(
-            config.application_profiles.as_deref(),
-            "No applications enrolled.",
-            applications,
-        )],
-    ));
-
     let spine = match &config.spine {
-        None => vec![Block::Note(format!("{NOT_RECORDED}."))],
         Some(s) if !s.enabled => vec![Block::Note(
             "The Spine Combined Workflow is not in use.".to_owned(),
         )],
-        Some(s) => vec![Block::Facts {
-            heading: None,
-            facts: vec![
+        other => facts_of(other.as_ref(), |s| {
+            vec![
                 fact("Spine Combined Workflow", "In use"),
                 fact(
                     "Smartcards",
@@ -518,74 +512,92 @@ pub fn sections(config: &Configuration) -> Vec<Section> {
                     or_unknown(s.environment, |e| capitalised(e.label())),
                 ),
                 fact("Grace period", text(s.grace_period_s)),
-            ],
-        }],
+            ]
+        }),
     };
-    out.push(section("spine", "Smartcards and Spine", spine));
-
-    let admins = match &config.administrators {
-        None => vec![Block::Note(format!("{NOT_RECORDED}."))],
-        Some(a) => vec![Block::Facts {
-            heading: None,
-            facts: vec![
-                fact(
-                    "Separate administrator accounts",
-                    yes_no(a.separate_admin_accounts),
-                ),
-                fact(
-                    "Multi-factor authentication for administrators",
-                    yes_no(a.admin_mfa),
-                ),
-                fact(
-                    "Consoles only from workstations without internet or email",
-                    yes_no(a.consoles_only_from_workstations_without_internet),
-                ),
-                fact("Super administrators", text(a.super_administrators)),
-                fact(
-                    "Administrator list last reviewed",
-                    or_unknown(a.admin_list_reviewed, |d| capitalised(&d.to_string())),
-                ),
-            ],
-        }],
-    };
-    out.push(section("administrators", "Administrator access", admins));
-
-    out.push(section(
-        "remote-access",
-        "Remote access",
-        vec![list_or(
-            config.remote_access.as_deref(),
-            "No remote access systems.",
-            remote,
-        )],
-    ));
-
-    let operations = match &config.operations {
-        None => vec![Block::Note(format!("{NOT_RECORDED}."))],
-        Some(o) => vec![Block::Facts {
-            heading: None,
-            facts: vec![
-                fact(
-                    "Restore from backup last tested",
-                    or_unknown(o.backup_last_tested, |d| capitalised(&d.to_string())),
-                ),
-                fact(
-                    "Staff trained in security in the last 12 months",
-                    text(o.training_coverage_percent),
-                ),
-                fact(
-                    "IT and operational technology networks",
-                    or_unknown(o.it_ot_separation, |s| capitalised(s.label())),
-                ),
-                fact(
-                    "Supplier due diligence last done",
-                    or_unknown(o.supplier_due_diligence, |d| capitalised(&d.to_string())),
-                ),
-            ],
-        }],
-    };
-    out.push(section("operations", "Operations", operations));
-    out
+    let admins = facts_of(config.administrators.as_ref(), |a| {
+        vec![
+            fact(
+                "Separate administrator accounts",
+                yes_no(a.separate_admin_accounts),
+            ),
+            fact(
+                "Multi-factor authentication for administrators",
+                yes_no(a.admin_mfa),
+            ),
+            fact(
+                "Consoles only from workstations without internet or email",
+                yes_no(a.consoles_only_from_workstations_without_internet),
+            ),
+            fact("Super administrators", text(a.super_administrators)),
+            fact(
+                "Administrator list last reviewed",
+                or_unknown(a.admin_list_reviewed, |d| capitalised(&d.to_string())),
+            ),
+        ]
+    });
+    let operations = facts_of(config.operations.as_ref(), |o| {
+        vec![
+            fact(
+                "Restore from backup last tested",
+                or_unknown(o.backup_last_tested, |d| capitalised(&d.to_string())),
+            ),
+            fact(
+                "Staff trained in security in the last 12 months",
+                text(o.training_coverage_percent),
+            ),
+            fact(
+                "IT and operational technology networks",
+                or_unknown(o.it_ot_separation, |s| capitalised(s.label())),
+            ),
+            fact(
+                "Supplier due diligence last done",
+                or_unknown(o.supplier_due_diligence, |d| capitalised(&d.to_string())),
+            ),
+        ]
+    });
+    vec![
+        section("deployment", "Deployment", deployment),
+        section(
+            "user-policies",
+            "User policies",
+            policies(
+                config.user_policies.as_deref(),
+                "No user policies.",
+                user_policy,
+            ),
+        ),
+        section(
+            "computer-policies",
+            "Computer policies",
+            policies(
+                config.computer_policies.as_deref(),
+                "No computer policies.",
+                computer_policy,
+            ),
+        ),
+        section(
+            "applications",
+            "Application single sign-on",
+            vec![list_or(
+                config.application_profiles.as_deref(),
+                "No applications enrolled.",
+                applications,
+            )],
+        ),
+        section("spine", "Smartcards and Spine", spine),
+        section("administrators", "Administrator access", admins),
+        section(
+            "remote-access",
+            "Remote access",
+            vec![list_or(
+                config.remote_access.as_deref(),
+                "No remote access systems.",
+                remote,
+            )],
+        ),
+        section("operations", "Operations", operations),
+    ]
 }
 
 /// The sections as plain lines of text, for search.

@@ -11,6 +11,7 @@ use crate::db::{Actor, Db};
 use crate::documents::export::DocFrontMatter;
 use crate::documents::import::{self, ImportedDocument, Outcome};
 use crate::documents::validate::{self, Source};
+use crate::error::AppError;
 use crate::kind::Problem;
 use crate::kinds::DocKind;
 use crate::orgs::store as orgs;
@@ -88,22 +89,50 @@ pub async fn import(
         owner: meta.owner.as_deref().unwrap_or_default(),
         fields,
     };
+    let stored = Stored {
+        slug: &slug,
+        status,
+        updated_at: updated_at.as_deref(),
+    };
+    check_and_store(db, actor, input, stored, fail).await
+}
+
+/// Where an imported document goes, and in what state.
+struct Stored<'a> {
+    slug: &'a str,
+    status: DocStatus,
+    /// The file's date as a timestamp, if it gives one.
+    updated_at: Option<&'a str>,
+}
+
+/// Checks a document read from a file by the editor's rules and stores it in a transaction of
+/// its own; the first problem (placed in the file by `fail`) skips the file whole.
+async fn check_and_store(
+    db: &Db,
+    actor: &Actor,
+    input: validate::Input<'_>,
+    stored: Stored<'_>,
+    fail: impl Fn(Problem) -> Result<Result<Outcome, ImportError>, ImportFailure>,
+) -> Result<Result<Outcome, ImportError>, ImportFailure> {
+    let (kind, org_id) = (input.kind, input.org_id.ok_or(AppError::Internal)?);
     let text = match validate::check(db, Source::Import, input).await? {
         Ok(text) => text,
-        // The first problem is reported; the file is skipped whole.
-        Err(problems) => match problems.into_iter().next() {
-            Some(first) => return fail(first),
-            None => return Ok(Err(file_error(path, None, None, "refused"))),
-        },
+        Err(problems) => {
+            let first = problems
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| Problem::new("fields", "refused"));
+            return fail(first);
+        }
     };
     let mut rec = db.record(actor).await?;
     let document = ImportedDocument {
         kind,
-        slug: &slug,
+        slug: stored.slug,
         org_id,
         text: &text,
-        status,
-        updated_at: updated_at.as_deref(),
+        status: stored.status,
+        updated_at: stored.updated_at,
     };
     let outcome = import::store(&mut rec, document).await?;
     match outcome {
@@ -174,29 +203,13 @@ pub async fn import_file(
         owner: "",
         fields,
     };
-    let text = match validate::check(db, Source::Import, input).await? {
-        Ok(text) => text,
-        Err(problems) => match problems.into_iter().next() {
-            Some(first) => return fail(first),
-            None => return Ok(Err(file_error(path, None, None, "refused"))),
-        },
-    };
     let updated_at = described.as_of.map(|d| format!("{d}T00:00:00Z"));
-    let mut rec = db.record(actor).await?;
-    let document = ImportedDocument {
-        kind,
+    let stored = Stored {
         slug: &slug,
-        org_id: org.id,
-        text: &text,
         status: DocStatus::Published,
         updated_at: updated_at.as_deref(),
     };
-    let outcome = import::store(&mut rec, document).await?;
-    match outcome {
-        Outcome::Unchanged => rec.rollback().await?,
-        Outcome::Created | Outcome::Updated => rec.commit().await?,
-    }
-    Ok(Ok(outcome))
+    check_and_store(db, actor, input, stored, fail).await
 }
 
 /// The first sentence of a text, at most 200 characters, for a missing summary.
