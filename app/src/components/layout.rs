@@ -108,6 +108,7 @@ pub fn Header(
                         {nav_item("/guides", "Guides")}
                         {nav_item("/plans", "Plans")}
                         {nav_item("/lessons", "Lessons")}
+                        {nav_item("/access", "Configurations")}
                         {nav_item("/orgs", "Organisations")}
                         {staff.then(|| nav_item("/review", "Reviews"))}
                     </ul>
@@ -129,6 +130,7 @@ pub fn Footer() -> impl IntoView {
                         <li class="nhsuk-footer__list-item"><a class="nhsuk-footer__list-item-link" href="/guides">"Guides"</a></li>
                         <li class="nhsuk-footer__list-item"><a class="nhsuk-footer__list-item-link" href="/plans">"Deployment plans"</a></li>
                         <li class="nhsuk-footer__list-item"><a class="nhsuk-footer__list-item-link" href="/lessons">"Lessons learned"</a></li>
+                        <li class="nhsuk-footer__list-item"><a class="nhsuk-footer__list-item-link" href="/access">"Access-management configurations"</a></li>
                         <li class="nhsuk-footer__list-item"><a class="nhsuk-footer__list-item-link" href="/orgs">"Organisations"</a></li>
                     </ul>
                     <p class="nhsuk-body-s">"Trustshare: knowledge shared between NHS trusts and health boards."</p>
