@@ -42,6 +42,7 @@ pub mod plans;
 #[cfg(feature = "ssr")]
 pub mod content;
 pub mod documents;
+pub mod events;
 pub mod pages;
 pub mod search;
 
@@ -52,6 +53,7 @@ use documents::pages::{
     DiffPage, DocListPage, DocPage, EditorPage, HistoryPage, ReviewPage, RevisionPage,
 };
 use documents::DocKind;
+use events::pages::{EventListPage, EventPage};
 use pages::orgs::{OrgDetailPage, OrgsPage};
 use pages::HomePage;
 use search::page::SearchPage;
@@ -142,6 +144,8 @@ fn routes() -> impl IntoView {
                 <Route path=path!("/review") view=ReviewPage ssr=SsrMode::Async/>
                 <Route path=path!("/orgs") view=OrgsPage ssr=SsrMode::Async/>
                 <Route path=path!("/orgs/:slug") view=OrgDetailPage ssr=SsrMode::Async/>
+                <Route path=path!("/events") view=EventListPage ssr=SsrMode::Async/>
+                <Route path=path!("/events/:id") view=EventPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
             }
             .into_inner(),
