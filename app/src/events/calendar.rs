@@ -72,10 +72,14 @@ fn utc(stored: &str) -> DateTime<Utc> {
 fn description(e: &FeedEvent, public_url: &str, page: &str) -> String {
     let f = &e.event.fields;
     let mut parts = Vec::new();
-    let text = crate::markdown::plain_text(&f.description);
-    if !text.trim().is_empty() {
-        parts.push(text.trim().to_owned());
-    }
+    // Paragraph by paragraph, so that the notes keep the description's paragraphs.
+    let description = f.description.replace("\r\n", "\n");
+    parts.extend(
+        description
+            .split("\n\n")
+            .map(crate::markdown::plain_text)
+            .filter(|p| !p.is_empty()),
+    );
     let mut who = format!("Run by {}.", e.event.org.name);
     if !e.event.taking_part.is_empty() {
         let names: Vec<&str> = e
