@@ -738,7 +738,10 @@ async fn the_events_pages_show_upcoming_and_past_occurrences_with_filters_and_th
     );
     assert!(page.contains(">Moved</strong>"), "{page}");
     assert!(page.contains("(was Tuesday 5 January 2027, 10:00)"));
-    assert!(!page.contains("Betsi Cadwaladr: east region go-live"), "another organisation's");
+    assert!(
+        !page.contains("Betsi Cadwaladr: east region go-live"),
+        "another organisation's"
+    );
     let (_, _, past) = fetch(&server, &fife, "/events?when=past&org=nhs-fife").await;
     assert!(
         past.contains("Tuesday 7 April 2026, 10:00 to 12:00"),

@@ -86,9 +86,11 @@ pub struct MovedInput {
 pub async fn check(db: &Db, input: &EventInput) -> AppResult<Result<EventFields, Problem>> {
     let org = input.organisation.trim();
     let Some(org_id) = crate::orgs::store::id_by_slug(db.pool(), org).await? else {
-        return Ok(Err(Problem::new(
+        return Ok(Err(missing(
             "organisation",
-            format!("no organisation with slug {org:?} (expected a file organisations/{org}.md)"),
+            "organisation",
+            org,
+            "organisations",
         )));
     };
     if input.taking_part.len() > MAX_TAKING_PART {
@@ -101,23 +103,25 @@ pub async fn check(db: &Db, input: &EventInput) -> AppResult<Result<EventFields,
     for slug in input.taking_part.iter().map(|s| s.trim()) {
         match crate::orgs::store::id_by_slug(db.pool(), slug).await? {
             Some(id) => taking_part.push(id),
-            None => return Ok(Err(Problem::new(
-                "taking_part",
-                format!(
-                    "no organisation with slug {slug:?} (expected a file organisations/{slug}.md)"
-                ),
-            ))),
+            None => {
+                return Ok(Err(missing(
+                    "taking_part",
+                    "organisation",
+                    slug,
+                    "organisations",
+                )))
+            }
         }
     }
     taking_part.retain(|id| *id != org_id);
     taking_part.sort_unstable();
     taking_part.dedup();
-    let plan_id = match input
+    let plan = input
         .plan
         .as_deref()
         .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
+        .filter(|p| !p.is_empty());
+    let plan_id = match plan {
         None => None,
         Some(slug) => {
             let plans = DocKind::from_code(<crate::plans::Plans as crate::kind::Kind>::NAMES.code);
@@ -127,16 +131,19 @@ pub async fn check(db: &Db, input: &EventInput) -> AppResult<Result<EventFields,
             };
             match found {
                 Some(plan) => Some(plan.id),
-                None => return Ok(Err(Problem::new(
-                    "plan",
-                    format!(
-                        "no deployment plan with slug {slug:?} (expected a file plans/{slug}.md)"
-                    ),
-                ))),
+                None => return Ok(Err(missing("plan", "deployment plan", slug, "plans"))),
             }
         }
     };
     Ok(check_fields(input, org_id, taking_part, plan_id))
+}
+
+/// "no organisation with slug …", naming the file that would define it.
+fn missing(field: &str, what: &str, slug: &str, folder: &str) -> Problem {
+    Problem::new(
+        field,
+        format!("no {what} with slug {slug:?} (expected a file {folder}/{slug}.md)"),
+    )
 }
 
 /// The rules that need nothing stored.
