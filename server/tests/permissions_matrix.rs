@@ -571,68 +571,53 @@ const SERVER_FUNCTIONS_ELSEWHERE: &[(&str, &str)] = &[
 ];
 /// Expected answers for each viewer, per event.
 type EventRows = &'static [(Ev, [Cell; 8])];
-/// One event: its page, its calendar file, its server function.
+/// Every signed-in member, and nobody else.
+const MEMBERS: [Cell; 8] = [
+    S(404),
+    S(200),
+    S(200),
+    S(200),
+    S(200),
+    S(200),
+    S(200),
+    S(200),
+];
+/// Listed for every signed-in member.
+const LISTED_TO_MEMBERS: [Cell; 8] = [
+    L(false),
+    L(true),
+    L(true),
+    L(true),
+    L(true),
+    L(true),
+    L(true),
+    L(true),
+];
+/// Listed for the members of the event's organisations, and admins.
+const LISTED_TO_OWN_ORGANISATION: [Cell; 8] = [
+    L(false),
+    L(true),
+    L(true),
+    L(true),
+    L(false),
+    L(false),
+    L(false),
+    L(true),
+];
+/// One event: its page, its calendar file, its server function. Members of an organisation
+/// taking part see an organisation-only event like their own.
 const EVENT_PAGE: EventRows = &[
     (Ev::Public, EVERYONE),
-    (
-        Ev::Network,
-        [
-            S(404),
-            S(200),
-            S(200),
-            S(200),
-            S(200),
-            S(200),
-            S(200),
-            S(200),
-        ],
-    ),
+    (Ev::Network, MEMBERS),
     (Ev::Organisation, OWN_ORGANISATION),
-    // Members of an organisation taking part see it like their own.
     (Ev::TakingPart, OWN_ORGANISATION),
 ];
 /// Lists and feeds of events.
 const EVENT_LISTED: EventRows = &[
     (Ev::Public, [L(true); 8]),
-    (
-        Ev::Network,
-        [
-            L(false),
-            L(true),
-            L(true),
-            L(true),
-            L(true),
-            L(true),
-            L(true),
-            L(true),
-        ],
-    ),
-    (
-        Ev::Organisation,
-        [
-            L(false),
-            L(true),
-            L(true),
-            L(true),
-            L(false),
-            L(false),
-            L(false),
-            L(true),
-        ],
-    ),
-    (
-        Ev::TakingPart,
-        [
-            L(false),
-            L(true),
-            L(true),
-            L(true),
-            L(false),
-            L(false),
-            L(false),
-            L(true),
-        ],
-    ),
+    (Ev::Network, LISTED_TO_MEMBERS),
+    (Ev::Organisation, LISTED_TO_OWN_ORGANISATION),
+    (Ev::TakingPart, LISTED_TO_OWN_ORGANISATION),
 ];
 
 /// Every GET route about events, with `{id}` standing for each event and `{slug}` for NHS Fife.
@@ -965,11 +950,7 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
             for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(expected)) {
                 cells += 1;
                 let (status, body) = server.get(client, &path).await;
-                let ok = match want {
-                    S(code) => status == *code,
-                    L(listed) => status == 200 && body.contains(&needle) == *listed,
-                };
-                if !ok {
+                if !answers(want, status, &body, &needle) {
                     failures.push(format!(
                         "{path} as {viewer} ({event:?}): expected {want:?}, got {status}"
                     ));
@@ -988,21 +969,8 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
             let needle = format!("\"event_id\":{id},");
             for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(expected)) {
                 cells += 1;
-                let response = client
-                    .post(server.url(path))
-                    .header("accept", "application/json")
-                    .header("origin", &server.base)
-                    .form(&form)
-                    .send()
-                    .await
-                    .unwrap();
-                let status = response.status().as_u16();
-                let body = response.text().await.unwrap();
-                let ok = match want {
-                    S(code) => status == *code,
-                    L(listed) => status == 200 && body.contains(&needle) == *listed,
-                };
-                if !ok {
+                let (status, body) = post_json(&server, client, path, &form).await;
+                if !answers(want, status, &body, &needle) {
                     failures.push(format!(
                         "POST {path} for {event:?} as {viewer}: expected {want:?}, got {status}"
                     ));
@@ -1030,4 +998,31 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Whether an answer is what its cell expects; a listed item's answer contains `needle`.
+fn answers(want: &Cell, status: u16, body: &str, needle: &str) -> bool {
+    match want {
+        S(code) => status == *code,
+        L(listed) => status == 200 && body.contains(needle) == *listed,
+    }
+}
+
+/// Calls a server function as the browser does, asking for JSON: the status and the body.
+async fn post_json(
+    server: &TestServer,
+    client: &reqwest::Client,
+    path: &str,
+    form: &[(&str, String)],
+) -> (u16, String) {
+    let response = client
+        .post(server.url(path))
+        .header("accept", "application/json")
+        .header("origin", &server.base)
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
 }

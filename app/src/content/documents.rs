@@ -15,7 +15,7 @@ use crate::orgs::store as orgs;
 use crate::permissions::DocStatus;
 
 /// Where in the file a problem is: the line of its field, or of the text for `body`.
-fn located(path: &Path, fm: &FrontMatter<'_>, problem: Problem) -> ImportError {
+pub(super) fn located(path: &Path, fm: &FrontMatter<'_>, problem: Problem) -> ImportError {
     match problem.field.as_str() {
         "body" => file_error(path, Some(fm.body_first_line), None, problem.message),
         field => file_error(path, fm.line_of(field), Some(field), problem.message),

@@ -5,21 +5,13 @@
 
 use std::path::Path;
 
-use super::{file_error, parse, slug_of, FrontMatter, ImportError, ImportFailure};
+use super::documents::located;
+use super::{parse, slug_of, ImportError, ImportFailure};
 use crate::db::{Action, Actor, Db, Event};
 use crate::documents::import::Outcome;
 use crate::events::model::event_href;
 use crate::events::store;
 use crate::events::validate::{self, EventInput};
-use crate::kind::Problem;
-
-/// Where in the file a problem is: the line of its field, or of the text for the description.
-fn located(path: &Path, fm: &FrontMatter<'_>, problem: Problem) -> ImportError {
-    match problem.field.as_str() {
-        "description" => file_error(path, Some(fm.body_first_line), None, problem.message),
-        field => file_error(path, fm.line_of(field), Some(field), problem.message),
-    }
-}
 
 /// Imports one event file.
 pub async fn import(

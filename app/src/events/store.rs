@@ -324,6 +324,52 @@ pub async fn facets(db: &Db, viewer: &Viewer) -> AppResult<(Vec<OrgRef>, Vec<Str
     ))
 }
 
+/// The columns of `events` that [`save`] writes from an event's fields, bound as `$1`, `$2`… in
+/// this order by [`bind_fields`].
+const FIELD_COLUMNS: [&str; 16] = [
+    "org_id",
+    "title",
+    "kind",
+    "starts_local",
+    "ends_local",
+    "time_zone",
+    "recurrence",
+    "location",
+    "online_url",
+    "initiative",
+    "plan_id",
+    "description",
+    "visibility",
+    "status",
+    "starts_at",
+    "ends_at",
+];
+
+/// Binds an event's fields in the order of [`FIELD_COLUMNS`].
+fn bind_fields<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    event: &'q EventFields,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let schedule = &event.schedule;
+    query
+        .bind(event.org_id)
+        .bind(event.title.as_str())
+        .bind(event.kind)
+        .bind(schedule.first.start.to_string())
+        .bind(schedule.first.end.to_string())
+        .bind(schedule.zone)
+        .bind(schedule.rule.as_deref().unwrap_or_default())
+        .bind(event.location.as_str())
+        .bind(event.online_url.as_str())
+        .bind(event.initiative.as_str())
+        .bind(event.plan_id)
+        .bind(event.description.as_str())
+        .bind(event.visibility)
+        .bind(event.status)
+        .bind(event.starts_at.as_str())
+        .bind(event.ends_at.as_deref())
+}
+
 /// Stores an event under `slug`: a new one, or a change to `previous` (the stored event with
 /// that slug), which raises its sequence. The caller records the returned change.
 pub async fn save(
@@ -333,38 +379,25 @@ pub async fn save(
     previous: Option<&StoredEvent>,
 ) -> Result<(i64, Change), sqlx::Error> {
     let at = rec.at().to_owned();
-    let schedule = &event.schedule;
-    let rule = schedule.rule.as_deref().unwrap_or_default();
+    let n = FIELD_COLUMNS.len();
     let id = match previous {
         Some(previous) => {
-            sqlx::query(
-                "UPDATE events SET org_id = $1, title = $2, kind = $3, starts_local = $4,
-                     ends_local = $5, time_zone = $6, recurrence = $7, location = $8,
-                     online_url = $9, initiative = $10, plan_id = $11, description = $12,
-                     visibility = $13, status = $14, starts_at = $15, ends_at = $16,
-                     sequence = sequence + 1, updated_at = $17
-                 WHERE id = $18",
-            )
-            .bind(event.org_id)
-            .bind(&event.title)
-            .bind(event.kind)
-            .bind(schedule.first.start.to_string())
-            .bind(schedule.first.end.to_string())
-            .bind(schedule.zone)
-            .bind(rule)
-            .bind(&event.location)
-            .bind(&event.online_url)
-            .bind(&event.initiative)
-            .bind(event.plan_id)
-            .bind(&event.description)
-            .bind(event.visibility)
-            .bind(event.status)
-            .bind(&event.starts_at)
-            .bind(event.ends_at.as_deref())
-            .bind(&at)
-            .bind(previous.id)
-            .execute(&mut **rec.tx())
-            .await?;
+            let assignments: Vec<String> = FIELD_COLUMNS
+                .iter()
+                .enumerate()
+                .map(|(i, column)| format!("{column} = ${}", i + 1))
+                .collect();
+            let sql = format!(
+                "UPDATE events SET {}, sequence = sequence + 1, updated_at = ${} WHERE id = ${}",
+                assignments.join(", "),
+                n + 1,
+                n + 2
+            );
+            bind_fields(sqlx::query(&sql), event)
+                .bind(&at)
+                .bind(previous.id)
+                .execute(&mut **rec.tx())
+                .await?;
             for table in ["event_organisations", "event_exceptions"] {
                 sqlx::query(&format!("DELETE FROM {table} WHERE event_id = $1"))
                     .bind(previous.id)
@@ -373,34 +406,24 @@ pub async fn save(
             }
             previous.id
         }
-        None => sqlx::query_scalar::<_, i64>(
-            "INSERT INTO events (slug, org_id, title, kind, starts_local, ends_local, time_zone,
-                     recurrence, location, online_url, initiative, plan_id, description, visibility,
-                     status, sequence, starts_at, ends_at, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 0, $16,
-                     $17, $18, $18)
-                 RETURNING id",
-        )
-        .bind(slug)
-        .bind(event.org_id)
-        .bind(&event.title)
-        .bind(event.kind)
-        .bind(schedule.first.start.to_string())
-        .bind(schedule.first.end.to_string())
-        .bind(schedule.zone)
-        .bind(rule)
-        .bind(&event.location)
-        .bind(&event.online_url)
-        .bind(&event.initiative)
-        .bind(event.plan_id)
-        .bind(&event.description)
-        .bind(event.visibility)
-        .bind(event.status)
-        .bind(&event.starts_at)
-        .bind(event.ends_at.as_deref())
-        .bind(&at)
-        .fetch_one(&mut **rec.tx())
-        .await?,
+        None => {
+            let values: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "INSERT INTO events ({}, sequence, created_at, updated_at, slug)
+                 VALUES ({}, 0, ${}, ${}, ${}) RETURNING id",
+                FIELD_COLUMNS.join(", "),
+                values.join(", "),
+                n + 1,
+                n + 1,
+                n + 2
+            );
+            let row = bind_fields(sqlx::query(&sql), event)
+                .bind(&at)
+                .bind(slug)
+                .fetch_one(&mut **rec.tx())
+                .await?;
+            sqlx::Row::try_get::<i64, _>(&row, "id")?
+        }
     };
     for org_id in &event.taking_part {
         sqlx::query("INSERT INTO event_organisations (event_id, org_id) VALUES ($1, $2)")
@@ -409,7 +432,7 @@ pub async fn save(
             .execute(&mut **rec.tx())
             .await?;
     }
-    for e in &schedule.exceptions {
+    for e in &event.schedule.exceptions {
         let (status, span) = match e.change {
             Exceptional::Cancelled => (CANCELLED, None),
             Exceptional::Moved(span) => (MOVED, Some(span)),

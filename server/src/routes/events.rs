@@ -68,16 +68,26 @@ pub async fn feed(
     session: Session,
     Query(params): Query<FeedParams>,
 ) -> Result<Response, ErrorResponse> {
-    let viewer = viewer_of(&state, &session).await?;
     let query = EventQuery {
         org: params.org,
         kind: params.kind,
         initiative: params.initiative,
         when: None,
     };
-    let filter = reading::filter_of(&state.db, &query).await?;
+    feed_answer(&state, &session, &query, "Trustshare events").await
+}
+
+/// The events the session may read that match the query, as a feed called `name`.
+async fn feed_answer(
+    state: &AppState,
+    session: &Session,
+    query: &EventQuery,
+    name: &str,
+) -> Result<Response, ErrorResponse> {
+    let viewer = viewer_of(state, session).await?;
+    let filter = reading::filter_of(&state.db, query).await?;
     let events = reading::feed(&state.db, &viewer, from_time(state.now()), filter).await?;
-    calendar_answer(&state, "Trustshare events", &events, None)
+    calendar_answer(state, name, &events, None)
 }
 
 /// `/orgs/{slug}/events.ics`: the events an organisation runs or takes part in.
@@ -86,7 +96,6 @@ pub async fn org_feed(
     session: Session,
     Path(slug): Path<String>,
 ) -> Result<Response, ErrorResponse> {
-    let viewer = viewer_of(&state, &session).await?;
     app::documents::store::check_slug_arg(&slug)?;
     let org = app::orgs::store::find(&state.db, &slug)
         .await
@@ -96,9 +105,7 @@ pub async fn org_feed(
         org: Some(slug),
         ..EventQuery::default()
     };
-    let filter = reading::filter_of(&state.db, &query).await?;
-    let events = reading::feed(&state.db, &viewer, from_time(state.now()), filter).await?;
-    calendar_answer(&state, &format!("{} events", org.name), &events, None)
+    feed_answer(&state, &session, &query, &format!("{} events", org.name)).await
 }
 
 /// The event id in `/events/{id}.ics`.
