@@ -823,6 +823,7 @@ async fn the_importer_names_the_file_line_field_and_reason_of_a_bad_event() {
             ),
         ),
         ("unknown-field", with(&["colour: blue"])),
+        ("long-description", event(&base, &"x".repeat(20_001))),
     ]);
     let server = server_at(&content, datetime!(2026-01-01 00:00 UTC)).await;
     let out = server.command(&["import", content.0.to_str().unwrap()], None);
@@ -860,6 +861,10 @@ async fn the_importer_names_the_file_line_field_and_reason_of_a_bad_event() {
             file("clocks-forward")
         ),
         format!("{}:8: unknown field `colour`", file("unknown-field")),
+        format!(
+            "{}:9: The description must be 20000 characters or fewer",
+            file("long-description")
+        ),
     ] {
         assert!(
             out.stderr.contains(&expected),

@@ -174,8 +174,9 @@ fn check_fields(
         input.location.trim(),
         MAX_LINE_CHARS,
     )?;
+    // `body`, as for documents: the Markdown text after the front matter.
     long(
-        "description",
+        "body",
         "The description",
         &input.description,
         MAX_SECTION_CHARS,
