@@ -72,14 +72,7 @@ fn utc(stored: &str) -> DateTime<Utc> {
 fn description(e: &FeedEvent, public_url: &str, page: &str) -> String {
     let f = &e.event.fields;
     let mut parts = Vec::new();
-    // Paragraph by paragraph, so that the notes keep the description's paragraphs.
-    let description = f.description.replace("\r\n", "\n");
-    parts.extend(
-        description
-            .split("\n\n")
-            .map(crate::markdown::plain_text)
-            .filter(|p| !p.is_empty()),
-    );
+    parts.extend(notes(&f.description));
     let mut who = format!("Run by {}.", e.event.org.name);
     if !e.event.taking_part.is_empty() {
         let names: Vec<&str> = e
@@ -105,6 +98,39 @@ fn description(e: &FeedEvent, public_url: &str, page: &str) -> String {
     }
     parts.push(format!("Details: {page}"));
     parts.join("\n\n")
+}
+
+/// A description as plain text, block by block, so that calendar notes keep its paragraphs
+/// and list items their lines.
+fn notes(markdown: &str) -> Vec<String> {
+    let markdown = markdown.replace("\r\n", "\n");
+    let mut blocks = Vec::new();
+    for block in markdown.split("\n\n") {
+        let lines: Vec<&str> = block.lines().filter(|l| !l.trim().is_empty()).collect();
+        let text = if lines.len() > 1 && lines.iter().all(|l| is_list_item(l)) {
+            lines
+                .iter()
+                .map(|l| format!("- {}", crate::markdown::plain_text(l)))
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else {
+            crate::markdown::plain_text(block)
+        };
+        if !text.is_empty() {
+            blocks.push(text);
+        }
+    }
+    blocks
+}
+
+/// Whether a Markdown line starts a list item: `- `, `* `, `+ `, `1. ` or `1) `.
+fn is_list_item(line: &str) -> bool {
+    let line = line.trim_start();
+    if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
+        return true;
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && (line[digits..].starts_with(". ") || line[digits..].starts_with(") "))
 }
 
 /// The properties every VEVENT of an event shares, master and moved occurrences alike.
@@ -247,4 +273,23 @@ pub fn write(feed: &Feed<'_>) -> Result<String, fmt::Error> {
     }
     text.push_str("END:VCALENDAR\r\n");
     Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::notes;
+
+    #[test]
+    fn notes_keep_paragraphs_and_list_lines_as_plain_text() {
+        let text = "An **agenda**:\r\n\r\n1. Boards\n2. Risks, shared\n\n- one\n- [two](/x)\n\nLast *line*.";
+        assert_eq!(
+            notes(text),
+            [
+                "An agenda:",
+                "- Boards\n- Risks, shared",
+                "- one\n- two",
+                "Last line."
+            ]
+        );
+    }
 }

@@ -155,7 +155,7 @@ pub struct EventView {
     pub plan: Option<PlanLink>,
     /// Sanitised HTML of the description.
     pub description_html: String,
-    /// The time zone's name for people ("UK time").
+    /// The time zone as people read it ("UK time, Europe/London").
     pub zone: String,
     /// The first occurrence, as planned.
     pub first: Occurrence,

@@ -131,7 +131,7 @@ fn ListView(list: EventList, query: EventQuery) -> impl IntoView {
                 <p class="ts-no-print">
                     <a href=feed_href>"Subscribe to these events in your calendar (iCalendar feed)"</a>
                 </p>
-                <p class="nhsuk-body-s">"Paste the feed's address into Outlook, Google Calendar or Apple Calendar as a calendar to subscribe to: changes here reach your calendar when it next refreshes. The feed holds public events only, unless your calendar app is signed in to Trustshare."</p>
+                <p class="nhsuk-body-s">"Paste the feed's address into Outlook, Google Calendar or Apple Calendar as a calendar to subscribe to: changes made here reach your calendar when it next refreshes. Calendar apps fetch it without your sign-in, so a subscribed feed holds public events only."</p>
             </div>
         </div>
     }
@@ -213,17 +213,19 @@ fn EventDetail(event: EventView) -> impl IntoView {
         view! { <SummaryRow key="Online meeting"><a href=url rel="noopener noreferrer">"Join the online meeting"</a></SummaryRow> }
     });
     let upcoming = event.upcoming.clone();
-    let next = if upcoming.is_empty() {
-        view! { <p>"This event has taken place."</p> }.into_any()
-    } else {
-        view! {
+    // A one-off event's date is in "When"; a repeating one lists its next dates.
+    let next = match (repeats, upcoming.is_empty()) {
+        (_, true) => view! { <p>"This event has taken place."</p> }.into_any(),
+        (false, false) => ().into_any(),
+        (true, false) => view! {
+            <h2>"Next dates"</h2>
             <ul class="nhsuk-list ts-events">
                 {upcoming.into_iter().map(|o| view! {
                     <li><time datetime=o.datetime.clone()>{o.text.clone()}</time>{status_tags(&o)}</li>
                 }).collect_view()}
             </ul>
         }
-        .into_any()
+        .into_any(),
     };
     view! {
         <Title text=event.title.clone()/>
@@ -240,9 +242,10 @@ fn EventDetail(event: EventView) -> impl IntoView {
                 })}
                 <dl class="nhsuk-summary-list">
                     <SummaryRow key="When">
+                        {repeats.then_some("From ")}
                         <time datetime=event.first.datetime.clone()>{event.first.text.clone()}</time>
-                        {repeats.then_some(" and then repeating")}
-                        {(!event.first.all_day).then(|| format!(", {}", event.zone))}
+                        {(!event.first.all_day).then(|| format!(" ({})", event.zone))}
+                        {repeats.then_some(", repeating")}
                     </SummaryRow>
                     <SummaryRow key="Status"><strong class=event.status.tag_class()>{event.status.label()}</strong></SummaryRow>
                     {(!event.location.is_empty()).then(|| view! { <SummaryRow key="Where">{event.location.clone()}</SummaryRow> })}
@@ -253,7 +256,6 @@ fn EventDetail(event: EventView) -> impl IntoView {
                     {event.plan.clone().map(|p| view! { <SummaryRow key="Deployment plan"><a href=p.href>{p.title}</a></SummaryRow> })}
                     <SummaryRow key="Visible to">{event.visibility.label()}</SummaryRow>
                 </dl>
-                <h2>{if repeats { "Next dates" } else { "Date" }}</h2>
                 {next}
                 {event.rule.clone().map(|rule| view! {
                     <details class="nhsuk-details">
@@ -266,7 +268,7 @@ fn EventDetail(event: EventView) -> impl IntoView {
                 <div class="ts-prose" inner_html=event.description_html.clone()></div>
             </article>
             <aside class="nhsuk-grid-column-one-third ts-aside ts-no-print" aria-label="Add to calendar">
-                <h2 class="nhsuk-heading-s">"Add to calendar"</h2>
+                <h2 class="nhsuk-heading-s">"Your calendar"</h2>
                 <p><a class="nhsuk-button nhsuk-button--secondary" href=calendar download>"Add to calendar"</a></p>
                 <p class="nhsuk-body-s">
                     "Opens in Outlook, Google Calendar or Apple Calendar. Changes made here later reach your calendar through the "

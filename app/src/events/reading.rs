@@ -248,7 +248,7 @@ pub async fn page(db: &Db, viewer: &Viewer, now: DateTime<Utc>, id: i64) -> AppR
         online_url: f.online_url.clone(),
         plan,
         description_html: crate::markdown::render(&f.description).html,
-        zone: format!("{} ({})", schedule.zone.label(), schedule.zone.as_str()),
+        zone: format!("{}, {}", schedule.zone.label(), schedule.zone.as_str()),
         first,
         rule: schedule.rule.clone(),
         upcoming,
