@@ -44,6 +44,7 @@ pub mod plans;
 #[cfg(feature = "ssr")]
 pub mod content;
 pub mod documents;
+pub mod events;
 pub mod pages;
 pub mod search;
 
@@ -54,6 +55,7 @@ use documents::pages::{
     DiffPage, DocListPage, DocPage, EditorPage, HistoryPage, ReviewPage, RevisionPage,
 };
 use documents::DocKind;
+use events::pages::{EventListPage, EventPage};
 use pages::orgs::{OrgAccessPage, OrgDetailPage, OrgsPage};
 use pages::HomePage;
 use search::page::SearchPage;
@@ -145,6 +147,8 @@ fn routes() -> impl IntoView {
                 <Route path=path!("/orgs") view=OrgsPage ssr=SsrMode::Async/>
                 <Route path=path!("/orgs/:slug") view=OrgDetailPage ssr=SsrMode::Async/>
                 <Route path=path!("/orgs/:slug/access") view=OrgAccessPage ssr=SsrMode::Async/>
+                <Route path=path!("/events") view=EventListPage ssr=SsrMode::Async/>
+                <Route path=path!("/events/:id") view=EventPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
             }
             .into_inner(),

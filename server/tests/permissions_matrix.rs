@@ -75,6 +75,47 @@ impl Doc {
     }
 }
 
+/// Events, each run by NHS Fife or with it taking part, repeating weekly so that each has an
+/// occurrence in the upcoming and the past tab whenever the test runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ev {
+    Public,
+    Network,
+    Organisation,
+    /// Run by NHS England, organisation-only, with NHS Fife taking part.
+    TakingPart,
+}
+
+impl Ev {
+    const ALL: [Ev; 4] = [Ev::Public, Ev::Network, Ev::Organisation, Ev::TakingPart];
+
+    fn slug(self) -> &'static str {
+        match self {
+            Ev::Public => "e-public",
+            Ev::Network => "e-network",
+            Ev::Organisation => "e-organisation",
+            Ev::TakingPart => "e-taking-part",
+        }
+    }
+
+    /// Its file in the fixture.
+    fn file(self) -> (String, String) {
+        let (org, taking_part, visibility) = match self {
+            Ev::Public => ("nhs-fife", "", "public"),
+            Ev::Network => ("nhs-fife", "", "network"),
+            Ev::Organisation => ("nhs-fife", "", "organisation"),
+            Ev::TakingPart => ("nhs-england", "taking_part: [nhs-fife]\n", "organisation"),
+        };
+        let slug = self.slug();
+        (
+            format!("events/{slug}.md"),
+            format!(
+                "---\ntitle: Matrix event {slug}\nkind: other\norganisation: {org}\n{taking_part}start: 2026-01-05T10:00\nend: 2026-01-05T11:00\nrepeat: FREQ=WEEKLY\nvisibility: {visibility}\n---\nFor the permission matrix.\n"
+            ),
+        )
+    }
+}
+
 /// What a cell expects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Cell {
@@ -613,6 +654,75 @@ const POST_ROUTES_ELSEWHERE: &[(&str, &str)] = &[(
     "access.rs (anonymous 401, another organisation's editor 403 or 404, like the editor)",
 )];
 
+/// Expected answers for each viewer, per event.
+type EventRows = &'static [(Ev, [Cell; 8])];
+/// Every signed-in member, and nobody else.
+const MEMBERS: [Cell; 8] = [
+    S(404),
+    S(200),
+    S(200),
+    S(200),
+    S(200),
+    S(200),
+    S(200),
+    S(200),
+];
+/// Listed for every signed-in member.
+const LISTED_TO_MEMBERS: [Cell; 8] = [
+    L(false),
+    L(true),
+    L(true),
+    L(true),
+    L(true),
+    L(true),
+    L(true),
+    L(true),
+];
+/// Listed for the members of the event's organisations, and admins.
+const LISTED_TO_OWN_ORGANISATION: [Cell; 8] = [
+    L(false),
+    L(true),
+    L(true),
+    L(true),
+    L(false),
+    L(false),
+    L(false),
+    L(true),
+];
+/// One event: its page, its calendar file, its server function. Members of an organisation
+/// taking part see an organisation-only event like their own.
+const EVENT_PAGE: EventRows = &[
+    (Ev::Public, EVERYONE),
+    (Ev::Network, MEMBERS),
+    (Ev::Organisation, OWN_ORGANISATION),
+    (Ev::TakingPart, OWN_ORGANISATION),
+];
+/// Lists and feeds of events.
+const EVENT_LISTED: EventRows = &[
+    (Ev::Public, [L(true); 8]),
+    (Ev::Network, LISTED_TO_MEMBERS),
+    (Ev::Organisation, LISTED_TO_OWN_ORGANISATION),
+    (Ev::TakingPart, LISTED_TO_OWN_ORGANISATION),
+];
+
+/// Every GET route about events, with `{id}` standing for each event and `{slug}` for NHS Fife.
+fn event_table() -> Vec<(&'static str, EventRows)> {
+    vec![
+        ("/events", EVENT_LISTED),
+        ("/events?when=past", EVENT_LISTED),
+        ("/events/{id}", EVENT_PAGE),
+        ("/events.ics", EVENT_LISTED),
+        ("/events/{id}.ics", EVENT_PAGE),
+        ("/orgs/{slug}/events.ics", EVENT_LISTED),
+    ]
+}
+
+/// The event server functions: one event by id, and the list.
+const EVENT_SERVER_FUNCTIONS: &[(&str, EventRows)] = &[
+    ("/api/events/get", EVENT_PAGE),
+    ("/api/events/list", EVENT_LISTED),
+];
+
 fn kind_template(path: &str) -> String {
     let mut segments: Vec<String> = path.split('/').map(str::to_owned).collect();
     // A kind's pages start with its path; the schema is not a configuration.
@@ -624,11 +734,16 @@ fn kind_template(path: &str) -> String {
         .join("/")
         .replace(":slug", "{slug}")
         .replace(":number", "{number}")
+        .replace(":id", "{id}")
 }
 
 #[tokio::test]
 async fn every_route_is_in_the_table() {
-    let listed: Vec<&str> = table().iter().map(|(r, _)| *r).collect();
+    let listed: Vec<&str> = table()
+        .iter()
+        .map(|(r, _)| *r)
+        .chain(event_table().iter().map(|(r, _)| *r))
+        .collect();
     // The server's own list, generated once per process (leptos#4773).
     let leptos_routes: Vec<String> = server::startup::route_list()
         .iter()
@@ -656,7 +771,8 @@ async fn every_route_is_in_the_table() {
             .iter()
             .any(|(p, _, _)| *p == path)
             || SERVER_FUNCTIONS_LISTING.iter().any(|(p, _, _)| *p == path)
-            || SERVER_FUNCTIONS_ELSEWHERE.iter().any(|(p, _)| *p == path);
+            || SERVER_FUNCTIONS_ELSEWHERE.iter().any(|(p, _)| *p == path)
+            || EVENT_SERVER_FUNCTIONS.iter().any(|(p, _)| *p == path);
         if !known {
             missing.push(path.to_owned());
         }
@@ -724,6 +840,9 @@ fn fixture(import: usize) -> common::TempDir {
     }
     for kind in KINDS {
         files.extend(Doc::ALL.iter().filter_map(|d| doc_file(kind, *d, import)));
+    }
+    if import == 0 {
+        files.extend(Ev::ALL.iter().map(|e| e.file()));
     }
     let refs: Vec<(&str, &str)> = files
         .iter()
@@ -921,6 +1040,66 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
             }
         }
     }
+    // Events: pages, calendar files, lists and feeds, and their server functions.
+    let db = server.db().await;
+    let mut event_ids = Vec::new();
+    for event in Ev::ALL {
+        let id: i64 = sqlx::query_scalar("SELECT id FROM events WHERE slug = $1")
+            .bind(event.slug())
+            .fetch_one(db.pool())
+            .await
+            .unwrap_or_else(|e| panic!("event {} not imported: {e}", event.slug()));
+        event_ids.push((event, id));
+    }
+    let id_of = |event: Ev| {
+        event_ids
+            .iter()
+            .find(|(e, _)| *e == event)
+            .map(|(_, id)| *id)
+            .unwrap()
+    };
+    for (route, rows) in event_table() {
+        for (event, expected) in rows.iter() {
+            let id = id_of(*event);
+            let path = route
+                .replace("{id}", &id.to_string())
+                .replace("{slug}", "nhs-fife");
+            let needle = if route.contains(".ics") {
+                format!("UID:event-{id}@")
+            } else {
+                format!("href=\"/events/{id}\"")
+            };
+            for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(expected)) {
+                cells += 1;
+                let (status, body) = server.get(client, &path).await;
+                if !answers(want, status, &body, &needle) {
+                    failures.push(format!(
+                        "{path} as {viewer} ({event:?}): expected {want:?}, got {status}"
+                    ));
+                }
+            }
+        }
+    }
+    for (path, rows) in EVENT_SERVER_FUNCTIONS {
+        for (event, expected) in rows.iter() {
+            let id = id_of(*event);
+            let form = if path.ends_with("/get") {
+                vec![("id", id.to_string())]
+            } else {
+                vec![("query[when]", "upcoming".to_owned())]
+            };
+            let needle = format!("\"event_id\":{id},");
+            for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(expected)) {
+                cells += 1;
+                let (status, body) = post_json(&server, client, path, &form).await;
+                if !answers(want, status, &body, &needle) {
+                    failures.push(format!(
+                        "POST {path} for {event:?} as {viewer}: expected {want:?}, got {status}"
+                    ));
+                }
+            }
+        }
+    }
     let preview = server
         .client()
         .post(server.url("/api/documents/preview"))
@@ -941,4 +1120,31 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Whether an answer is what its cell expects; a listed item's answer contains `needle`.
+fn answers(want: &Cell, status: u16, body: &str, needle: &str) -> bool {
+    match want {
+        S(code) => status == *code,
+        L(listed) => status == 200 && body.contains(needle) == *listed,
+    }
+}
+
+/// Calls a server function as the browser does, asking for JSON: the status and the body.
+async fn post_json(
+    server: &TestServer,
+    client: &reqwest::Client,
+    path: &str,
+    form: &[(&str, String)],
+) -> (u16, String) {
+    let response = client
+        .post(server.url(path))
+        .header("accept", "application/json")
+        .header("origin", &server.base)
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
 }

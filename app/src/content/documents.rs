@@ -19,7 +19,7 @@ use crate::permissions::DocStatus;
 
 /// Where in the file a problem is: the line of its field (and, for a field holding a text of
 /// its own written as a block below its name, the line within it), or of the text for `body`.
-fn located(path: &Path, fm: &FrontMatter<'_>, problem: Problem) -> ImportError {
+pub(super) fn located(path: &Path, fm: &FrontMatter<'_>, problem: Problem) -> ImportError {
     match problem.field.as_str() {
         "body" => file_error(path, Some(fm.body_first_line), None, problem.message),
         field => {

@@ -1,7 +1,7 @@
 //! Importing a content folder: Markdown files with YAML front matter, one per item, in
-//! `organisations/`, `users/` and one folder per kind of document (`guides/`, `plans/`,
+//! `organisations/`, `users/`, one folder per kind of document (`guides/`, `plans/`,
 //! `lessons/`, `access/`), where a kind with formats of its own also takes files in them
-//! (`access/nhs-fife.yaml`). The file name is the slug.
+//! (`access/nhs-fife.yaml`), and `events/`. The file name is the slug.
 //!
 //! Each file is validated completely before anything is written, then stored in its own
 //! transaction, so a bad file is reported (path, line, field, reason) and skipped while the
@@ -21,6 +21,7 @@ use crate::kinds::DocKind;
 use crate::limits::MAX_CONTENT_FILE_BYTES;
 
 mod documents;
+mod events;
 mod front_matter;
 mod orgs;
 mod users;
@@ -74,7 +75,8 @@ impl ImportReport {
         let mut lines = Vec::new();
         let folders = ["organisations", "users"]
             .into_iter()
-            .chain(DocKind::all().map(|k| k.path()));
+            .chain(DocKind::all().map(|k| k.path()))
+            .chain([EVENTS]);
         for kind in folders {
             let c = self.created.get(kind).copied().unwrap_or(0);
             let u = self.updated.get(kind).copied().unwrap_or(0);
@@ -103,7 +105,11 @@ pub enum ImportFailure {
     App(#[from] crate::error::AppError),
 }
 
-/// Imports every file under `dir`: organisations, then users, then guides, plans and lessons.
+/// The folder of event files, after the documents they may link to.
+const EVENTS: &str = "events";
+
+/// Imports every file under `dir`: organisations, then users, then guides, plans and lessons,
+/// then events.
 pub async fn import_dir(db: &Db, dir: &Path) -> Result<ImportReport, ImportFailure> {
     let mut report = ImportReport::default();
     let actor = Actor::system("import");
@@ -153,6 +159,12 @@ pub async fn import_dir(db: &Db, dir: &Path) -> Result<ImportReport, ImportFailu
                 Ok(outcome) => report.count(kind.path(), outcome),
                 Err(e) => report.errors.push(e),
             }
+        }
+    }
+    for (path, text) in read_kind(dir, EVENTS, &mut report)? {
+        match events::import(db, &actor, &path, &text).await? {
+            Ok(outcome) => report.count(EVENTS, outcome),
+            Err(e) => report.errors.push(e),
         }
     }
     Ok(report)

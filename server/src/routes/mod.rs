@@ -1,6 +1,7 @@
 //! Routes outside Leptos: document exports, the JSON API (documents and search), the
-//! access-management configuration schema and file uploads into the editor. They ask the same permission module as the pages,
-//! so a document one may not see answers 404 here too.
+//! access-management configuration schema, file uploads into the editor and the iCalendar
+//! feeds of events. They ask the same permission module as the pages, so a document or event
+//! one may not see answers 404 here too.
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -14,6 +15,7 @@ use app::state::AppState;
 
 pub mod access;
 pub mod api;
+pub mod events;
 pub mod exports;
 pub mod limits;
 pub mod search;
@@ -33,6 +35,10 @@ pub fn routes() -> Vec<String> {
         "/api/v1/search".to_owned(),
         "/api/v1/{kind}".to_owned(),
         "/api/v1/{kind}/{slug}".to_owned(),
+        "/events.ics".to_owned(),
+        "/orgs/{slug}/events.ics".to_owned(),
+        // Answered by the `events::event_file` layer: the router cannot tell it from `/events/{id}`.
+        "/events/{id}.ics".to_owned(),
     ]);
     routes
 }
@@ -78,6 +84,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/{kind}", get(api::list))
         .route("/api/v1/{kind}/{slug}", get(api::document))
+        .route("/events.ics", get(events::feed))
+        .route("/orgs/{slug}/events.ics", get(events::org_feed))
 }
 
 /// An application error as an HTTP answer; internal details stay in the log.
