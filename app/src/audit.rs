@@ -25,6 +25,8 @@ crate::coded_enum! {
         DocumentArchived = "document-archived", "Archived";
         DocumentRestored = "document-restored", "Revision restored";
         VisibilityChanged = "visibility-changed", "Visibility changed";
+        EventCreated = "event-created", "Event created";
+        EventUpdated = "event-updated", "Event updated";
     }
 }
 

@@ -1,7 +1,7 @@
 //! Enums with stable codes: the text stored in columns, front matter and forms. Each enum declared
 //! with [`coded_enum!`] gets its codes, labels, a parser that names the allowed values, serde by
 //! code, and (on the server) database encoding that refuses an unknown stored value loudly
-//! instead of falling back to a default.
+//! instead of falling back to a default, and a JSON Schema listing the codes.
 
 /// An enum whose values are stored and exchanged as stable codes.
 pub trait Coded: Sized + Copy + 'static {
@@ -110,6 +110,7 @@ macro_rules! coded_enum {
         }
 
         $crate::coded_sql!($name);
+        $crate::coded_schema!($name, $what);
     };
 }
 
@@ -158,6 +159,36 @@ macro_rules! coded_sql {
     ($name:ident) => {};
 }
 
+/// JSON Schema for a [`Coded`] enum (schemas are made on the server): a string, one of the codes.
+#[cfg(feature = "ssr")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! coded_schema {
+    ($name:ident, $what:literal) => {
+        impl ::schemars::JsonSchema for $name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                let codes: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                ::schemars::json_schema!({
+                    "type": "string",
+                    "enum": codes,
+                    "title": $what
+                })
+            }
+        }
+    };
+}
+
+#[cfg(not(feature = "ssr"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! coded_schema {
+    ($name:ident, $what:literal) => {};
+}
+
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::Coded;
@@ -189,6 +220,13 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("expected one of red, dark-blue"));
+    }
+
+    #[test]
+    fn the_schema_lists_the_codes() {
+        let schema = schemars::schema_for!(Colour).to_value();
+        assert_eq!(schema["type"], "string");
+        assert_eq!(schema["enum"], serde_json::json!(["red", "dark-blue"]));
     }
 
     #[tokio::test]

@@ -42,6 +42,16 @@ impl Date {
         self.0
     }
 
+    /// The same day of the month `months` months earlier, or the last day of that month when it
+    /// is shorter (a year before 29 February is 28 February).
+    pub fn months_before(self, months: u32) -> Self {
+        let total = self.0.year() * 12 + i32::from(u8::from(self.0.month())) - 1 - months as i32;
+        let (year, month0) = (total.div_euclid(12), total.rem_euclid(12));
+        let month = time::Month::try_from(month0 as u8 + 1).unwrap_or(time::Month::January);
+        let day = self.0.day().min(month.length(year));
+        Self(time::Date::from_calendar_date(year, month, day).unwrap_or(self.0))
+    }
+
     /// This date moved by a number of days.
     pub fn plus_days(self, days: i64) -> Self {
         Self(self.0.saturating_add(time::Duration::days(days)))
@@ -70,6 +80,25 @@ impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         Date::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// In JSON Schemas (the access-management configuration's): `YYYY-MM-DD` text that must be a real
+/// date.
+#[cfg(feature = "ssr")]
+impl schemars::JsonSchema for Date {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date",
+            "description": "A calendar date written YYYY-MM-DD."
+        })
     }
 }
 
@@ -131,5 +160,14 @@ mod tests {
         assert_eq!(Date::of_timestamp("2026-10-01T08:00:00Z").unwrap(), b);
         assert_eq!(serde_json::to_string(&b).unwrap(), "\"2026-10-01\"");
         assert!(serde_json::from_str::<Date>("\"2026-02-31\"").is_err());
+    }
+
+    #[test]
+    fn months_before_keeps_the_day_or_clamps_to_the_month_end() {
+        let d = |t| Date::parse(t).unwrap();
+        assert_eq!(d("2026-03-15").months_before(12), d("2025-03-15"));
+        assert_eq!(d("2026-01-31").months_before(2), d("2025-11-30"));
+        assert_eq!(d("2028-02-29").months_before(12), d("2027-02-28"));
+        assert_eq!(d("2026-05-01").months_before(0), d("2026-05-01"));
     }
 }

@@ -12,6 +12,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::components::form::{Errors, FormError};
+use crate::dates::Date;
+use crate::permissions::Visibility;
 
 /// The kind's part of the editing form, exactly as posted: the names it declares, each a text or
 /// rows of texts. Everything else in the form is common to every kind.
@@ -76,6 +78,9 @@ pub struct LinkedDoc {
 pub struct Problem {
     pub field: String,
     pub message: String,
+    /// For a field holding a text of its own (a configuration's YAML), the line of that text
+    /// the problem is on, from 1, so an importer can point at the line of the file.
+    pub line: Option<usize>,
 }
 
 impl Problem {
@@ -83,8 +88,48 @@ impl Problem {
         Self {
             field: field.into(),
             message: message.into(),
+            line: None,
         }
     }
+
+    /// The same problem, on this line of the field's text.
+    pub fn on_line(mut self, line: usize) -> Self {
+        self.line = Some(line);
+        self
+    }
+}
+
+/// What [`Kind::check`] knows about the document besides its fields.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CheckContext<'a> {
+    /// The slug of the organisation the document belongs to, when that is settled.
+    pub organisation: Option<&'a str>,
+}
+
+/// A file format a kind's documents also come in besides Markdown: the kind's fields alone, in
+/// a language of their own (an access-management configuration as YAML or JSON). Readers may
+/// download a document in it (`/access/nhs-fife/export.yaml`), `trustshare import` reads files
+/// with its extension from the kind's folder, and the editor accepts one as an upload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileFormat {
+    /// The extension of its files and of the export address: `yaml`.
+    pub extension: &'static str,
+    /// Its media type.
+    pub content_type: &'static str,
+    /// Its name on download links: "YAML".
+    pub label: &'static str,
+}
+
+/// What a self-describing kind's fields say about the document they are (see
+/// [`Kind::SELF_DESCRIBING`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Described {
+    /// The slug of the organisation they belong to, which is also the document's slug.
+    pub organisation: String,
+    /// Who may read the document once published.
+    pub visibility: Visibility,
+    /// The day the fields describe, the date of a document imported from a plain file.
+    pub as_of: Option<Date>,
 }
 
 /// A value a kind's documents are filtered and counted by in search, beyond those every document
@@ -131,20 +176,56 @@ pub trait Kind: Send + Sync + 'static {
     /// What its documents can be filtered and counted by in search, beyond what every document
     /// has.
     const SEARCH_FACETS: &'static [SearchFacet] = &[];
+    /// Whether the fields describe their own document: they name its organisation and who may
+    /// read it ([`Kind::describe`]). Such a kind has one document per organisation, at the
+    /// organisation's slug, and the editor asks for neither a web address nor a visibility.
+    const SELF_DESCRIBING: bool = false;
+    /// The formats its documents come in besides Markdown (see [`FileFormat`]).
+    const FILE_FORMATS: &'static [FileFormat] = &[];
 
+    /// The form of a new document for an organisation (its slug): empty unless the kind offers
+    /// a starting point.
+    fn new_form(_organisation: &str) -> Self::Form {
+        Self::Form::default()
+    }
     /// The form filled from stored fields.
     fn to_form(fields: &Self::Fields) -> Self::Form;
     /// Reads the form, adding an error per field that cannot be read (ids as the form shows them).
     fn read_form(form: &Self::Form, errors: &mut Vec<FormError>) -> Self::Fields;
     /// The rules the fields must meet, whether typed in the editor or imported.
-    fn check(fields: &Self::Fields) -> Vec<Problem>;
+    #[cfg(feature = "ssr")]
+    fn check(fields: &Self::Fields, cx: CheckContext<'_>) -> Vec<Problem>;
+    /// What the fields say about their document, when the kind is [`Kind::SELF_DESCRIBING`]
+    /// and they can be read.
+    #[cfg(feature = "ssr")]
+    fn describe(_fields: &Self::Fields) -> Option<Described> {
+        None
+    }
+    /// The fields of a file in one of [`Kind::FILE_FORMATS`], as given; [`Kind::check`] judges
+    /// them.
+    #[cfg(feature = "ssr")]
+    fn fields_from_file(_text: &str) -> Self::Fields {
+        Self::Fields::default()
+    }
+    /// The fields as a file in one of [`Kind::FILE_FORMATS`].
+    #[cfg(feature = "ssr")]
+    fn to_file(_fields: &Self::Fields, format: &FileFormat) -> Result<String, String> {
+        Err(format!("no {} export", format.label))
+    }
+    /// The title and summary of a document imported from a plain file, which has no front
+    /// matter, given its organisation's name.
+    #[cfg(feature = "ssr")]
+    fn file_title(_fields: &Self::Fields, organisation_name: &str) -> (String, String) {
+        (organisation_name.to_owned(), String::new())
+    }
     /// Other documents it links to; each must exist when it is saved.
     fn links(fields: &Self::Fields) -> Vec<DocLink>;
     /// The fields as readable text, in the order the editor shows them, for comparisons.
     fn diff_text(fields: &Self::Fields) -> Vec<(&'static str, String)>;
-    /// What the page shows, given the linked documents the viewer may read.
+    /// What the page shows, given the linked documents the viewer may read and the day it is
+    /// shown (checks that depend on dates are judged as of then).
     #[cfg(feature = "ssr")]
-    fn page(fields: Self::Fields, links: Vec<LinkedDoc>) -> Self::Page;
+    fn page(fields: Self::Fields, links: Vec<LinkedDoc>, today: Date) -> Self::Page;
     /// The fields as search indexes them: their plain text (Markdown rendered to text), and a
     /// value for each of [`Self::SEARCH_FACETS`].
     #[cfg(feature = "ssr")]
@@ -160,6 +241,10 @@ pub trait Kind: Send + Sync + 'static {
 pub trait DocumentKind: Send + Sync + 'static {
     fn names(&self) -> &'static KindNames;
     fn body(&self) -> BodyUse;
+    fn self_describing(&self) -> bool;
+    fn file_formats(&self) -> &'static [FileFormat];
+    /// The kind's part of a new document's form.
+    fn new_form(&self, organisation: &str) -> FormPart;
     /// Stored fields, parsed and checked for shape; `Err` says why they cannot be read.
     fn parse(&self, stored: &serde_json::Value) -> Result<serde_json::Value, String>;
     /// Empty fields, for a new document.
@@ -170,7 +255,20 @@ pub trait DocumentKind: Send + Sync + 'static {
     fn read_front_matter(&self, part: FormPart) -> Result<serde_json::Value, Problem>;
     /// The fields as front matter.
     fn front_matter(&self, fields: &serde_json::Value) -> Result<FormPart, String>;
-    fn check(&self, fields: &serde_json::Value) -> Vec<Problem>;
+    #[cfg(feature = "ssr")]
+    fn check(&self, fields: &serde_json::Value, cx: CheckContext<'_>) -> Vec<Problem>;
+    #[cfg(feature = "ssr")]
+    fn describe(&self, fields: &serde_json::Value) -> Option<Described>;
+    #[cfg(feature = "ssr")]
+    fn fields_from_file(&self, text: &str) -> serde_json::Value;
+    #[cfg(feature = "ssr")]
+    fn to_file(&self, fields: &serde_json::Value, format: &FileFormat) -> Result<String, String>;
+    #[cfg(feature = "ssr")]
+    fn file_title(
+        &self,
+        fields: &serde_json::Value,
+        organisation_name: &str,
+    ) -> Result<(String, String), String>;
     fn links(&self, fields: &serde_json::Value) -> Vec<DocLink>;
     fn diff_text(&self, fields: &serde_json::Value) -> Result<Vec<(&'static str, String)>, String>;
     #[cfg(feature = "ssr")]
@@ -178,6 +276,7 @@ pub trait DocumentKind: Send + Sync + 'static {
         &self,
         fields: &serde_json::Value,
         links: Vec<LinkedDoc>,
+        today: Date,
     ) -> Result<serde_json::Value, String>;
     fn search_facets(&self) -> &'static [SearchFacet];
     /// The fields as search indexes them; `Err` says why they cannot be read.
@@ -217,6 +316,18 @@ impl<K: Kind> DocumentKind for Registered<K> {
 
     fn body(&self) -> BodyUse {
         K::BODY
+    }
+
+    fn self_describing(&self) -> bool {
+        K::SELF_DESCRIBING
+    }
+
+    fn file_formats(&self) -> &'static [FileFormat] {
+        K::FILE_FORMATS
+    }
+
+    fn new_form(&self, organisation: &str) -> FormPart {
+        object(value(&K::new_form(organisation)))
     }
 
     fn parse(&self, stored: &serde_json::Value) -> Result<serde_json::Value, String> {
@@ -269,11 +380,36 @@ impl<K: Kind> DocumentKind for Registered<K> {
         Ok(object(value(&typed::<K::Fields>(fields)?)))
     }
 
-    fn check(&self, fields: &serde_json::Value) -> Vec<Problem> {
+    #[cfg(feature = "ssr")]
+    fn check(&self, fields: &serde_json::Value, cx: CheckContext<'_>) -> Vec<Problem> {
         match typed::<K::Fields>(fields) {
-            Ok(f) => K::check(&f),
+            Ok(f) => K::check(&f, cx),
             Err(m) => vec![Problem::new("fields", m)],
         }
+    }
+
+    #[cfg(feature = "ssr")]
+    fn describe(&self, fields: &serde_json::Value) -> Option<Described> {
+        K::describe(&typed(fields).ok()?)
+    }
+
+    #[cfg(feature = "ssr")]
+    fn fields_from_file(&self, text: &str) -> serde_json::Value {
+        value(&K::fields_from_file(text))
+    }
+
+    #[cfg(feature = "ssr")]
+    fn to_file(&self, fields: &serde_json::Value, format: &FileFormat) -> Result<String, String> {
+        K::to_file(&typed(fields)?, format)
+    }
+
+    #[cfg(feature = "ssr")]
+    fn file_title(
+        &self,
+        fields: &serde_json::Value,
+        organisation_name: &str,
+    ) -> Result<(String, String), String> {
+        Ok(K::file_title(&typed(fields)?, organisation_name))
     }
 
     fn links(&self, fields: &serde_json::Value) -> Vec<DocLink> {
@@ -291,8 +427,9 @@ impl<K: Kind> DocumentKind for Registered<K> {
         &self,
         fields: &serde_json::Value,
         links: Vec<LinkedDoc>,
+        today: Date,
     ) -> Result<serde_json::Value, String> {
-        Ok(value(&K::page(typed(fields)?, links)))
+        Ok(value(&K::page(typed(fields)?, links, today)))
     }
 
     fn search_facets(&self) -> &'static [SearchFacet] {

@@ -13,6 +13,7 @@ pub static ALL: &[&dyn DocumentKind] = &[
     &Registered::<crate::guides::Guides>::KIND,
     &Registered::<crate::plans::Plans>::KIND,
     &Registered::<crate::lessons::Lessons>::KIND,
+    &Registered::<crate::configurations::Configurations>::KIND,
 ];
 
 /// One of the registered kinds: a small copyable handle, stored and sent as its code.

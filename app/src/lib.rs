@@ -19,6 +19,7 @@ pub mod error;
 pub mod limits;
 pub mod slugs;
 
+pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod components;
@@ -33,6 +34,7 @@ pub mod permissions;
 pub mod state;
 pub mod users;
 
+pub mod configurations;
 pub mod guides;
 pub mod kind;
 pub mod kinds;
@@ -42,6 +44,7 @@ pub mod plans;
 #[cfg(feature = "ssr")]
 pub mod content;
 pub mod documents;
+pub mod events;
 pub mod pages;
 pub mod search;
 
@@ -52,7 +55,8 @@ use documents::pages::{
     DiffPage, DocListPage, DocPage, EditorPage, HistoryPage, ReviewPage, RevisionPage,
 };
 use documents::DocKind;
-use pages::orgs::{OrgDetailPage, OrgsPage};
+use events::pages::{EventListPage, EventPage};
+use pages::orgs::{OrgAccessPage, OrgDetailPage, OrgsPage};
 use pages::HomePage;
 use search::page::SearchPage;
 
@@ -142,6 +146,9 @@ fn routes() -> impl IntoView {
                 <Route path=path!("/review") view=ReviewPage ssr=SsrMode::Async/>
                 <Route path=path!("/orgs") view=OrgsPage ssr=SsrMode::Async/>
                 <Route path=path!("/orgs/:slug") view=OrgDetailPage ssr=SsrMode::Async/>
+                <Route path=path!("/orgs/:slug/access") view=OrgAccessPage ssr=SsrMode::Async/>
+                <Route path=path!("/events") view=EventListPage ssr=SsrMode::Async/>
+                <Route path=path!("/events/:id") view=EventPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
             }
             .into_inner(),

@@ -42,6 +42,11 @@ pub const MAX_RELATED: usize = 50;
 /// Longest search text of a document list.
 pub const MAX_SEARCH_CHARS: usize = 200;
 
+/// Largest file uploaded into the editor, in a kind's own format (see `kind::FileFormat`).
+pub const MAX_UPLOAD_BYTES: usize = 256 * 1024;
+/// Largest access-management configuration, typed or uploaded: a few kilobytes is usual.
+pub const MAX_CONFIGURATION_BYTES: usize = MAX_UPLOAD_BYTES;
+
 /// Largest content file `trustshare import` reads: a full-size text with its front matter.
 pub const MAX_CONTENT_FILE_BYTES: u64 = 1024 * 1024;
 

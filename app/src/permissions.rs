@@ -363,6 +363,69 @@ impl Viewer {
     }
 }
 
+/// What the read rule needs to know about a calendar event. Events have no drafts: what is
+/// stored is what readers see, as its visibility allows.
+#[derive(Clone, Copy, Debug)]
+pub struct EventAccess<'a> {
+    /// The organisation that runs it.
+    pub org_id: i64,
+    /// The organisations taking part besides it.
+    pub taking_part: &'a [i64],
+    pub visibility: Visibility,
+}
+
+impl ReadScope {
+    /// May an event with this access be read? Public events by anyone, network events by every
+    /// signed-in member, organisation events by the members of the organisation that runs it
+    /// and of those taking part (a board's members see the meetings it attends), and
+    /// everything by administrators.
+    pub fn allows_event(&self, event: &EventAccess<'_>) -> bool {
+        match *self {
+            ReadScope::Everything => true,
+            ReadScope::Published { member_of, .. } => match event.visibility {
+                Visibility::Public => true,
+                Visibility::Network => member_of.is_some(),
+                Visibility::Organisation => {
+                    member_of.is_some_and(|m| m == event.org_id || event.taking_part.contains(&m))
+                }
+            },
+        }
+    }
+
+    /// [`Self::allows_event`] as a SQL condition on the `events` row aliased `alias`, with the
+    /// organisations taking part in `event_organisations`. Only integers from the session and
+    /// fixed codes are written into it, never user input.
+    pub fn event_sql(&self, alias: &str) -> String {
+        let a = alias;
+        let member_of = match *self {
+            ReadScope::Everything => return "1 = 1".to_owned(),
+            ReadScope::Published { member_of, .. } => member_of,
+        };
+        let public = Visibility::Public.as_str();
+        match member_of {
+            None => format!("{a}.visibility = '{public}'"),
+            Some(org) => format!(
+                "({a}.visibility IN ('{public}', '{}') OR {a}.org_id = {org} OR EXISTS \
+                 (SELECT 1 FROM event_organisations p WHERE p.event_id = {a}.id AND p.org_id = {org}))",
+                Visibility::Network.as_str()
+            ),
+        }
+    }
+}
+
+impl Viewer {
+    /// May this viewer read this event? Every event page, list and calendar feed asks this
+    /// (or its SQL form, [`Self::event_filter`]).
+    pub fn can_read_event(&self, event: &EventAccess<'_>) -> bool {
+        self.read_scope().allows_event(event)
+    }
+
+    /// [`Self::can_read_event`] as a SQL condition on the `events` row aliased `alias`.
+    pub fn event_filter(&self, alias: &str) -> String {
+        self.read_scope().event_sql(alias)
+    }
+}
+
 /// [`DocumentAccess::readable_by_readers`] as a SQL condition on the `documents` row aliased
 /// `alias`: approved at least once and not archived. Lists show only such documents, to everyone.
 pub fn readable_by_readers(alias: &str) -> String {
@@ -467,6 +530,77 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The SQL form of the event rule agrees with the Rust form for every viewer, visibility
+    /// and organisation taking part; SQLite in memory evaluates the SQL.
+    #[tokio::test]
+    async fn event_sql_agrees_with_the_rust_rule() {
+        let db = crate::db::Db::connect("sqlite::memory:").await.unwrap();
+        let viewers = [
+            Viewer::anonymous(),
+            member(1, Role::Reader),
+            member(1, Role::Editor),
+            member(2, Role::Reader),
+            member(3, Role::Publisher),
+            member(2, Role::Admin),
+        ];
+        for viewer in &viewers {
+            for &visibility in Visibility::ALL {
+                for taking_part in [&[][..], &[2][..], &[2, 3][..]] {
+                    let event = EventAccess {
+                        org_id: 1,
+                        taking_part,
+                        visibility,
+                    };
+                    let rows: Vec<String> = taking_part
+                        .iter()
+                        .map(|o| format!("SELECT 9 AS event_id, {o} AS org_id"))
+                        .collect();
+                    let organisations = if rows.is_empty() {
+                        "SELECT 9 AS event_id, 0 AS org_id WHERE 1 = 0".to_owned()
+                    } else {
+                        rows.join(" UNION ALL ")
+                    };
+                    let sql = format!(
+                        "WITH event_organisations AS ({organisations}) \
+                         SELECT CASE WHEN {} THEN 1 ELSE 0 END FROM (SELECT 9 AS id, 1 AS org_id, '{}' AS visibility) e",
+                        viewer.event_filter("e"),
+                        visibility.as_str()
+                    );
+                    let allowed: i64 = sqlx::query_scalar(&sql).fetch_one(db.pool()).await.unwrap();
+                    assert_eq!(
+                        allowed == 1,
+                        viewer.can_read_event(&event),
+                        "viewer {:?} event {event:?}",
+                        viewer.user.as_ref().map(|u| (u.org_id, u.role)),
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn organisation_events_are_for_the_organisations_running_them_and_taking_part() {
+        let event = EventAccess {
+            org_id: 1,
+            taking_part: &[2],
+            visibility: Visibility::Organisation,
+        };
+        assert!(member(1, Role::Reader).can_read_event(&event));
+        assert!(
+            member(2, Role::Reader).can_read_event(&event),
+            "taking part"
+        );
+        assert!(!member(3, Role::Publisher).can_read_event(&event));
+        assert!(!Viewer::anonymous().can_read_event(&event));
+        assert!(member(3, Role::Admin).can_read_event(&event));
+        let network = EventAccess {
+            visibility: Visibility::Network,
+            ..event
+        };
+        assert!(member(3, Role::Reader).can_read_event(&network));
+        assert!(!Viewer::anonymous().can_read_event(&network));
     }
 
     #[test]

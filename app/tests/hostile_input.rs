@@ -992,7 +992,7 @@ proptest! {
         let mut errors = Vec::new();
         let fields = app::plans::form::read_form(&form, &mut errors);
         well_formed(&errors)?;
-        let _ = <app::plans::Plans as Kind>::check(&fields);
+        let _ = <app::plans::Plans as Kind>::check(&fields, Default::default());
         let _ = <app::plans::Plans as Kind>::links(&fields);
         let _ = <app::plans::Plans as Kind>::diff_text(&fields);
         let _ = fields.timeline();
@@ -1007,10 +1007,10 @@ proptest! {
         let mut errors = Vec::new();
         let fields = <Lessons as Kind>::read_form(&form, &mut errors);
         well_formed(&errors)?;
-        let _ = <Lessons as Kind>::check(&fields);
+        let _ = <Lessons as Kind>::check(&fields, Default::default());
         let _ = <Lessons as Kind>::links(&fields);
         let _ = <Lessons as Kind>::diff_text(&fields);
-        let page = <Lessons as Kind>::page(fields, Vec::new());
+        let page = <Lessons as Kind>::page(fields, Vec::new(), app::dates::Date::parse("2026-03-15").unwrap());
         for (_, html) in &page.sections {
             let found = problems(html);
             prop_assert!(found.is_empty(), "{found:?}");
@@ -1040,6 +1040,7 @@ const FORM_KEYS: &[&str] = &[
     "form[initiative]",
     "form[phase]",
     "form[related]",
+    "form[configuration]",
     "form[users]",
     "form[milestones][0][name]",
     "form[milestones][1][status]",
@@ -1069,7 +1070,7 @@ const FORM_KEYS: &[&str] = &[
 
 fn query_value() -> impl Strategy<Value = String> {
     prop_oneof![
-        2 => select(&["guide", "plan", "lesson", "save", "submit", "preview", "approve", "0", "1",
+        2 => select(&["guide", "plan", "lesson", "access", "save", "submit", "preview", "approve", "0", "1",
             "-1", "9223372036854775808", "nhs-fife", "public", "2027-06-30", ""][..])
             .prop_map(str::to_owned),
         2 => field_text().prop_map(|v| form_urlencoded::byte_serialize(v.as_bytes()).collect()),
@@ -1108,7 +1109,8 @@ proptest! {
             let mut errors = Vec::new();
             let fields = spec.read_form(&form.fields, &mut errors);
             well_formed(&errors)?;
-            let _ = spec.check(&fields);
+            let _ = spec.check(&fields, Default::default());
+            let _ = spec.describe(&fields);
             let _ = spec.links(&fields);
             let _ = app::markdown::render(&form.body);
             let _ = app::dates::Date::parse(&form.review_by);
@@ -1136,4 +1138,45 @@ fn a_well_formed_editor_form_decodes() {
     let fields = form.kind.spec().read_form(&form.fields, &mut errors);
     assert!(errors.is_empty(), "{errors:?}");
     assert!(fields.to_string().contains("Go-live"), "{fields}");
+}
+
+/// Text shaped like a configuration: sometimes valid, mostly not, often not YAML at all.
+fn configuration_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        1 => field_text(),
+        3 => (
+            prop::bool::ANY,
+            "([a-z_]{1,14}:( [a-z0-9\\-\\[\\]{}:,'\"]{0,10})?\n(( {2}| {4}|  - )[a-z_]{1,12}: [a-z0-9\\-]{0,8}\n){0,3}){0,6}",
+        )
+            .prop_map(|(head, rest)| if head {
+                format!("schema_version: 1\norganisation: nhs-fife\n{rest}")
+            } else {
+                rest
+            }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn any_configuration_text_is_refused_with_located_problems_or_read(text in configuration_text()) {
+        use app::configurations::{ConfigurationFields, Configurations};
+        let mut errors = Vec::new();
+        let fields = <Configurations as Kind>::read_form(
+            &ConfigurationFields { configuration: text },
+            &mut errors,
+        );
+        prop_assert!(errors.is_empty());
+        let problems = <Configurations as Kind>::check(&fields, Default::default());
+        let described = <Configurations as Kind>::describe(&fields);
+        // Saved only when it reads, and then it says what it is about.
+        prop_assert_eq!(problems.is_empty(), described.is_some(), "{:?}", problems);
+        for p in &problems {
+            prop_assert_eq!(p.field.as_str(), "configuration");
+            let lines = fields.configuration.lines().count().max(1);
+            prop_assert!(p.line.is_none_or(|l| l >= 1 && l <= lines + 1), "{:?} in {} lines", p, lines);
+        }
+        let _ = <Configurations as Kind>::page(fields, Vec::new(), app::dates::Date::parse("2026-03-15").unwrap());
+    }
 }

@@ -37,6 +37,26 @@ pub enum Command {
     /// Rebuild the search index from the database (a running server on the same data folder
     /// is asked to rebuild its own in the background instead).
     Reindex(ReindexArgs),
+    /// Access-management configurations.
+    #[command(subcommand)]
+    Access(AccessCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccessCommand {
+    /// Check a configuration (YAML) against the rule catalogue and print each rule's result.
+    /// Exits 0 when every `must` rule passes, 1 when one fails or lacks the facts to be checked
+    /// (each is named), 2 when the file cannot be read or is not a valid configuration.
+    Check(AccessCheckArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AccessCheckArgs {
+    /// The configuration file.
+    pub file: PathBuf,
+    /// The day to judge dates against (YYYY-MM-DD); today by default.
+    #[arg(long, value_parser = app::dates::Date::parse)]
+    pub today: Option<app::dates::Date>,
 }
 
 /// Where the data lives; shared by every command.

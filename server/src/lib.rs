@@ -4,6 +4,7 @@
 
 #![recursion_limit = "512"]
 
+pub mod access_check;
 pub mod config;
 pub mod error;
 pub mod routes;

@@ -1,12 +1,12 @@
 //! The `trustshare` binary: `serve` (default), `import DIR`, `user add`, `user password`,
-//! `user unlock`, `user sign-out`, `reindex`.
+//! `user unlock`, `user sign-out`, `reindex`, `access check FILE`.
 
 #![recursion_limit = "512"]
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use server::config::{Cli, Command, Config, UserCommand};
+use server::config::{AccessCommand, Cli, Command, Config, LogFormat, UserCommand};
 use server::error::ServerError;
 use server::{setup, startup, telemetry};
 
@@ -22,6 +22,8 @@ fn main() -> ExitCode {
             a.storage.log_format
         }
         Some(Command::Reindex(a)) => a.storage.log_format,
+        // Logs nothing: it reads one file and prints a report.
+        Some(Command::Access(_)) => LogFormat::Text,
     };
     telemetry::init(log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -70,6 +72,12 @@ async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
             } else {
                 ExitCode::from(2)
             })
+        }
+        Some(Command::Access(AccessCommand::Check(args))) => {
+            let today = args.today.unwrap_or_else(|| {
+                app::dates::Date::from_time(time::OffsetDateTime::now_utc().date())
+            });
+            Ok(server::access_check::check_file(&args.file, today).finish())
         }
         Some(Command::Reindex(args)) => {
             let db = startup::open_database(&args.storage.data_dir, &args.storage.database_url())

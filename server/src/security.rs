@@ -91,13 +91,16 @@ fn is_static_asset(path: &str) -> bool {
 /// it (the header, the documents one may see), a page fetched anonymously may be fetched again
 /// on the same shared clinical workstation by the next person, and telling the personal
 /// responses apart per request would put the one rule that matters here in many places. Only
-/// `/pkg` and `/assets`, identical for everyone, keep the validators their file server sets.
+/// `/pkg` and `/assets`, identical for everyone, keep the validators their file server sets, and
+/// the access-management configuration schema, identical for everyone, keeps its own
+/// `Cache-Control`.
 pub async fn security_headers(
     State(policy): State<HeaderPolicy>,
     request: Request<Body>,
     next: Next,
 ) -> Response {
-    let cacheable = is_static_asset(request.uri().path());
+    let cacheable = is_static_asset(request.uri().path())
+        || request.uri().path() == crate::routes::ACCESS_SCHEMA;
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let set = |headers: &mut HeaderMap, name: &'static str, value: &'static str| {

@@ -261,6 +261,7 @@ pub fn build_router(
     let sign_in_gate = Arc::new(SignInGate::new(config.sign_in, clock));
 
     let routes = route_list();
+    let feeds_state = state.clone();
     let context_state = state.clone();
     let context = move || {
         provide_context(context_state.clone());
@@ -310,6 +311,10 @@ pub fn build_router(
             }
         })
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            feeds_state,
+            crate::routes::events::event_file,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             search,
             crate::routes::search::wake_after_writes,

@@ -14,17 +14,9 @@ async fn table_counts(server: &TestServer) -> Vec<i64> {
         "document_tags",
         "change_log",
     ] {
-        counts.push(count(server, &format!("SELECT COUNT(*) FROM {table}")).await);
+        counts.push(server.count(&format!("SELECT COUNT(*) FROM {table}")).await);
     }
     counts
-}
-
-async fn count(server: &TestServer, sql: &str) -> i64 {
-    let db = server.db().await;
-    sqlx::query_scalar::<_, i64>(sql)
-        .fetch_one(db.pool())
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -62,7 +54,7 @@ async fn a_changed_file_updates_the_same_guide_and_logs_the_change() {
     let out = server.command(&["import", dir.0.to_str().unwrap()], None);
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert!(out.stdout.contains("guides: 1 created"), "{}", out.stdout);
-    let changes = count(&server, "SELECT COUNT(*) FROM change_log").await;
+    let changes = server.count("SELECT COUNT(*) FROM change_log").await;
 
     std::fs::write(dir.0.join("guides/my-guide.md"), guide("Second title", "")).unwrap();
     let out = server.command(&["import", dir.0.to_str().unwrap()], None);
@@ -72,15 +64,13 @@ async fn a_changed_file_updates_the_same_guide_and_logs_the_change() {
         out.stdout
     );
     assert_eq!(
-        count(
-            &server,
-            "SELECT COUNT(*) FROM documents WHERE slug = 'my-guide'"
-        )
-        .await,
+        server
+            .count("SELECT COUNT(*) FROM documents WHERE slug = 'my-guide'")
+            .await,
         1
     );
     assert_eq!(
-        count(&server, "SELECT COUNT(*) FROM change_log").await,
+        server.count("SELECT COUNT(*) FROM change_log").await,
         changes + 1,
         "one change-log entry per change"
     );
@@ -145,32 +135,26 @@ async fn bad_files_are_reported_with_path_line_and_field_and_skipped() {
     }
     assert!(out.stdout.contains("guides: 1 created"), "{}", out.stdout);
     assert_eq!(
-        count(
-            &server,
-            "SELECT COUNT(*) FROM documents WHERE slug = 'good-one'"
-        )
-        .await,
+        server
+            .count("SELECT COUNT(*) FROM documents WHERE slug = 'good-one'")
+            .await,
         1
     );
     assert_eq!(
-        count(
-            &server,
-            "SELECT COUNT(*) FROM documents WHERE slug LIKE 'bad-%'"
-        )
-        .await,
+        server
+            .count("SELECT COUNT(*) FROM documents WHERE slug LIKE 'bad-%'")
+            .await,
         0,
         "nothing half-written"
     );
     assert_eq!(
-        count(
-            &server,
-            "SELECT COUNT(*) FROM organisations WHERE slug = 'bad-nation'"
-        )
-        .await,
+        server
+            .count("SELECT COUNT(*) FROM organisations WHERE slug = 'bad-nation'")
+            .await,
         0
     );
     assert_eq!(
-        count(&server, "SELECT COUNT(*) FROM document_tags WHERE document_id NOT IN (SELECT id FROM documents)").await,
+        server.count("SELECT COUNT(*) FROM document_tags WHERE document_id NOT IN (SELECT id FROM documents)").await,
         0
     );
 }
@@ -261,19 +245,17 @@ async fn links_and_oversized_files_are_reported_and_skipped_never_followed() {
     assert!(out.stdout.contains("guides: 1 created"), "{}", out.stdout);
     for slug in ["linked", "too-big", "outside-lesson", "secret"] {
         assert_eq!(
-            count(
-                &server,
-                &format!("SELECT COUNT(*) FROM documents WHERE slug = '{slug}'")
-            )
-            .await,
+            server
+                .count(&format!(
+                    "SELECT COUNT(*) FROM documents WHERE slug = '{slug}'"
+                ))
+                .await,
             0,
             "{slug} not imported"
         );
     }
     assert_eq!(
-        count(
-            &server,
-            "SELECT COUNT(*) FROM documents WHERE title LIKE '%outside%' OR title LIKE '%Outside%'"
+        server.count("SELECT COUNT(*) FROM documents WHERE title LIKE '%outside%' OR title LIKE '%Outside%'"
         )
         .await,
         0

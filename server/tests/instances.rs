@@ -9,16 +9,25 @@ use std::path::Path;
 use common::{repo_root, spawn_binary, KillOnDrop, TempDir, TestDatabase};
 use server::setup::FIRST_ADMIN_EMAIL;
 
-/// Markdown files directly in `content/{folder}`.
-fn files_in(content: &Path, folder: &str) -> i64 {
+/// Files directly in `content/{folder}` with one of the `extensions`.
+fn files_in(content: &Path, folder: &str, extensions: &[&str]) -> i64 {
     std::fs::read_dir(content.join(folder))
         .map(|entries| {
             entries
                 .filter_map(Result::ok)
-                .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+                .filter(|e| {
+                    e.path()
+                        .extension()
+                        .is_some_and(|x| extensions.iter().any(|wanted| x == *wanted))
+                })
                 .count() as i64
         })
         .unwrap_or(0)
+}
+
+/// Markdown files directly in `content/{folder}`.
+fn markdown_in(content: &Path, folder: &str) -> i64 {
+    files_in(content, folder, &["md"])
 }
 
 async fn count(pool: &sqlx::AnyPool, sql: &str) -> i64 {
@@ -32,12 +41,15 @@ async fn count(pool: &sqlx::AnyPool, sql: &str) -> i64 {
 async fn instances_started_together_on_one_empty_database_set_it_up_once_and_all_serve() {
     const INSTANCES: usize = 3;
     let content = repo_root().join("content");
-    let data_dir = TempDir::new("instances");
-    let database = TestDatabase::create(&data_dir.0);
+    let database_dir = TempDir::new("instances");
+    let database = TestDatabase::create(&database_dir.0);
+    // Each instance keeps its search index in a data folder of its own.
+    let data_dirs: Vec<_> = (0..INSTANCES).map(|_| TempDir::new("instance")).collect();
 
-    // All at once, on one data folder and one database.
-    let starting: Vec<_> = (0..INSTANCES)
-        .map(|_| spawn_binary(&data_dir.0, &database.url, &content))
+    // All at once, on one database.
+    let starting: Vec<_> = data_dirs
+        .iter()
+        .map(|data_dir| spawn_binary(&data_dir.0, &database.url, &content))
         .collect();
     let mut children = Vec::new();
     let mut printed = Vec::new();
@@ -83,9 +95,10 @@ async fn instances_started_together_on_one_empty_database_set_it_up_once_and_all
     // The demo content, imported once: one audit entry per file, one row per file.
     let documents = ["guides", "plans", "lessons"]
         .iter()
-        .map(|k| files_in(&content, k))
-        .sum::<i64>();
-    assert!(documents > 0 && files_in(&content, "organisations") > 0);
+        .map(|k| markdown_in(&content, k))
+        .sum::<i64>()
+        + files_in(&content, "access", &["md", "yaml", "json"]);
+    assert!(documents > 0 && markdown_in(&content, "organisations") > 0);
     assert_eq!(
         count(&pool, "SELECT COUNT(*) FROM documents").await,
         documents
@@ -105,12 +118,12 @@ async fn instances_started_together_on_one_empty_database_set_it_up_once_and_all
             "SELECT COUNT(*) FROM audit_log WHERE action = 'organisation-created' AND actor = 'import'"
         )
         .await,
-        files_in(&content, "organisations"),
+        markdown_in(&content, "organisations"),
         "each organisation is imported once"
     );
     assert_eq!(
         count(&pool, "SELECT COUNT(*) FROM users").await,
-        files_in(&content, "users") + 1,
+        markdown_in(&content, "users") + 1,
         "the demo users and the administrator"
     );
     pool.close().await;

@@ -75,6 +75,47 @@ impl Doc {
     }
 }
 
+/// Events, each run by NHS Fife or with it taking part, repeating weekly so that each has an
+/// occurrence in the upcoming and the past tab whenever the test runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ev {
+    Public,
+    Network,
+    Organisation,
+    /// Run by NHS England, organisation-only, with NHS Fife taking part.
+    TakingPart,
+}
+
+impl Ev {
+    const ALL: [Ev; 4] = [Ev::Public, Ev::Network, Ev::Organisation, Ev::TakingPart];
+
+    fn slug(self) -> &'static str {
+        match self {
+            Ev::Public => "e-public",
+            Ev::Network => "e-network",
+            Ev::Organisation => "e-organisation",
+            Ev::TakingPart => "e-taking-part",
+        }
+    }
+
+    /// Its file in the fixture.
+    fn file(self) -> (String, String) {
+        let (org, taking_part, visibility) = match self {
+            Ev::Public => ("nhs-fife", "", "public"),
+            Ev::Network => ("nhs-fife", "", "network"),
+            Ev::Organisation => ("nhs-fife", "", "organisation"),
+            Ev::TakingPart => ("nhs-england", "taking_part: [nhs-fife]\n", "organisation"),
+        };
+        let slug = self.slug();
+        (
+            format!("events/{slug}.md"),
+            format!(
+                "---\ntitle: Matrix event {slug}\nkind: other\norganisation: {org}\n{taking_part}start: 2026-01-05T10:00\nend: 2026-01-05T11:00\nrepeat: FREQ=WEEKLY\nvisibility: {visibility}\n---\nFor the permission matrix.\n"
+            ),
+        )
+    }
+}
+
 /// What a cell expects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Cell {
@@ -427,12 +468,84 @@ const NEW: [Cell; 8] = [
 ];
 const OPEN: [Cell; 8] = [S(200); 8];
 
+/// The stored code of a kind, by its path.
+fn code(kind: &str) -> &'static str {
+    match kind {
+        "guides" => "guide",
+        "plans" => "plan",
+        "lessons" => "lesson",
+        "access" => "access",
+        other => panic!("no kind at /{other}"),
+    }
+}
+
 /// Expected answers for each viewer, per document (or for no document in particular).
 type Rows = Vec<(Option<Doc>, [Cell; 8])>;
 /// Expected answers for each viewer, per document.
 type DocRows = &'static [(Doc, [Cell; 8])];
 
-/// Every GET route, with `{kind}` standing for guides, plans and lessons, and its expectations.
+/// The kinds a route is checked for: the formats and page of access-management configurations
+/// exist for them alone; pages about one document, and lists, for every kind.
+fn kinds_of(route: &str, doc: Option<Doc>) -> &'static [&'static str] {
+    if route.ends_with("/export.yaml")
+        || route.ends_with("/export.json")
+        || route == "/orgs/{slug}/access"
+    {
+        &KINDS[3..]
+    } else if route.contains("{kind}") || doc.is_some() {
+        &KINDS[..]
+    } else {
+        &KINDS[..1]
+    }
+}
+
+/// Every kind, by path.
+const KINDS: [&str; 4] = ["guides", "plans", "lessons", "access"];
+
+/// An organisation has one access-management configuration, at its own slug, so each matrix
+/// configuration belongs to an organisation of its own (NHS Fife's is the public one), whose
+/// reader, editor and publisher are the "own organisation" viewers. Guides, plans and lessons
+/// all belong to NHS Fife.
+fn org_of(kind: &str, doc: Doc) -> &'static str {
+    if kind != "access" {
+        return "nhs-fife";
+    }
+    match doc {
+        Doc::Public => "nhs-fife",
+        Doc::Network => "nhs-lothian",
+        Doc::Organisation => "leeds-teaching-hospitals",
+        Doc::Draft => "newcastle-upon-tyne-hospitals",
+        Doc::Widened => "norfolk-and-norwich-university-hospitals",
+        Doc::Narrowed => "belfast-health-and-social-care-trust",
+        Doc::Archived => "betsi-cadwaladr-university-health-board",
+    }
+}
+
+/// The slug of a matrix document of a kind.
+fn slug_in(kind: &str, doc: Doc) -> &'static str {
+    if kind == "access" {
+        org_of(kind, doc)
+    } else {
+        doc.slug()
+    }
+}
+
+/// A configuration is never public: where the fixture makes a document public, it shares the
+/// configuration with the network instead, which makes a difference to anonymous viewers alone:
+/// what they could read they cannot, and lists no longer show it to them.
+fn expected(kind: &str, cells: [Cell; 8]) -> [Cell; 8] {
+    let mut cells = cells;
+    if kind == "access" {
+        cells[0] = match cells[0] {
+            S(200) => S(404),
+            L(true) => L(false),
+            other => other,
+        };
+    }
+    cells
+}
+
+/// Every GET route, with `{kind}` standing for guides, plans, lessons and access, and its expectations.
 /// `{number}` is revision 1 and a bare `/diff` compares revision 1 with itself; the entries
 /// with other revisions written out check documents whose visibility changed or that were
 /// archived.
@@ -443,6 +556,8 @@ fn table() -> Vec<(&'static str, Rows)> {
         ("/", vec![(None, OPEN)]),
         ("/login", vec![(None, OPEN)]),
         ("/healthz", vec![(None, OPEN)]),
+        // The access-management configuration schema: the same public document for everyone.
+        ("/access/schema.json", vec![(None, OPEN)]),
         ("/orgs", vec![(None, OPEN)]),
         ("/orgs/{slug}", doc_rows(LISTED)),
         ("/review", doc_rows(REVIEW_QUEUE)),
@@ -458,6 +573,11 @@ fn table() -> Vec<(&'static str, Rows)> {
         ("/{kind}/{slug}/diff?from=2&to=1", doc_rows(COMPARE_1_2)),
         ("/{kind}/{slug}/diff?from=2&to=2", doc_rows(COMPARE_2_2)),
         ("/{kind}/{slug}/export.md", doc_rows(PAGE)),
+        // Formats of a kind's own: an access-management configuration as YAML and JSON.
+        ("/{kind}/{slug}/export.yaml", doc_rows(PAGE)),
+        ("/{kind}/{slug}/export.json", doc_rows(PAGE)),
+        // An organisation's configuration, as its page shows it; 404 when not readable.
+        ("/orgs/{slug}/access", doc_rows(PAGE)),
         ("/api/v1/{kind}", doc_rows(LISTED)),
         ("/api/v1/{kind}/{slug}", doc_rows(PAGE)),
         // Search finds what lists show: published documents the viewer may read.
@@ -528,23 +648,102 @@ const SERVER_FUNCTIONS_ELSEWHERE: &[(&str, &str)] = &[
     ("/api/orgs/list", "this file through /orgs"),
     ("/api/orgs/get", "this file through /orgs/{slug}"),
 ];
+/// Routes outside Leptos that take posts, with the test file that covers who may use them.
+const POST_ROUTES_ELSEWHERE: &[(&str, &str)] = &[(
+    "/api/documents/upload",
+    "access.rs (anonymous 401, another organisation's editor 403 or 404, like the editor)",
+)];
+
+/// Expected answers for each viewer, per event.
+type EventRows = &'static [(Ev, [Cell; 8])];
+/// Every signed-in member, and nobody else.
+const MEMBERS: [Cell; 8] = [
+    S(404),
+    S(200),
+    S(200),
+    S(200),
+    S(200),
+    S(200),
+    S(200),
+    S(200),
+];
+/// Listed for every signed-in member.
+const LISTED_TO_MEMBERS: [Cell; 8] = [
+    L(false),
+    L(true),
+    L(true),
+    L(true),
+    L(true),
+    L(true),
+    L(true),
+    L(true),
+];
+/// Listed for the members of the event's organisations, and admins.
+const LISTED_TO_OWN_ORGANISATION: [Cell; 8] = [
+    L(false),
+    L(true),
+    L(true),
+    L(true),
+    L(false),
+    L(false),
+    L(false),
+    L(true),
+];
+/// One event: its page, its calendar file, its server function. Members of an organisation
+/// taking part see an organisation-only event like their own.
+const EVENT_PAGE: EventRows = &[
+    (Ev::Public, EVERYONE),
+    (Ev::Network, MEMBERS),
+    (Ev::Organisation, OWN_ORGANISATION),
+    (Ev::TakingPart, OWN_ORGANISATION),
+];
+/// Lists and feeds of events.
+const EVENT_LISTED: EventRows = &[
+    (Ev::Public, [L(true); 8]),
+    (Ev::Network, LISTED_TO_MEMBERS),
+    (Ev::Organisation, LISTED_TO_OWN_ORGANISATION),
+    (Ev::TakingPart, LISTED_TO_OWN_ORGANISATION),
+];
+
+/// Every GET route about events, with `{id}` standing for each event and `{slug}` for NHS Fife.
+fn event_table() -> Vec<(&'static str, EventRows)> {
+    vec![
+        ("/events", EVENT_LISTED),
+        ("/events?when=past", EVENT_LISTED),
+        ("/events/{id}", EVENT_PAGE),
+        ("/events.ics", EVENT_LISTED),
+        ("/events/{id}.ics", EVENT_PAGE),
+        ("/orgs/{slug}/events.ics", EVENT_LISTED),
+    ]
+}
+
+/// The event server functions: one event by id, and the list.
+const EVENT_SERVER_FUNCTIONS: &[(&str, EventRows)] = &[
+    ("/api/events/get", EVENT_PAGE),
+    ("/api/events/list", EVENT_LISTED),
+];
+
 fn kind_template(path: &str) -> String {
     let mut segments: Vec<String> = path.split('/').map(str::to_owned).collect();
-    for s in segments.iter_mut() {
-        if s == "guides" || s == "plans" || s == "lessons" {
-            *s = "{kind}".into();
-            break;
-        }
+    // A kind's pages start with its path; the schema is not a configuration.
+    if path != "/access/schema.json" && segments.get(1).is_some_and(|s| KINDS.contains(&s.as_str()))
+    {
+        segments[1] = "{kind}".into();
     }
     segments
         .join("/")
         .replace(":slug", "{slug}")
         .replace(":number", "{number}")
+        .replace(":id", "{id}")
 }
 
 #[tokio::test]
 async fn every_route_is_in_the_table() {
-    let listed: Vec<&str> = table().iter().map(|(r, _)| *r).collect();
+    let listed: Vec<&str> = table()
+        .iter()
+        .map(|(r, _)| *r)
+        .chain(event_table().iter().map(|(r, _)| *r))
+        .collect();
     // The server's own list, generated once per process (leptos#4773).
     let leptos_routes: Vec<String> = server::startup::route_list()
         .iter()
@@ -572,9 +771,15 @@ async fn every_route_is_in_the_table() {
             .iter()
             .any(|(p, _, _)| *p == path)
             || SERVER_FUNCTIONS_LISTING.iter().any(|(p, _, _)| *p == path)
-            || SERVER_FUNCTIONS_ELSEWHERE.iter().any(|(p, _)| *p == path);
+            || SERVER_FUNCTIONS_ELSEWHERE.iter().any(|(p, _)| *p == path)
+            || EVENT_SERVER_FUNCTIONS.iter().any(|(p, _)| *p == path);
         if !known {
             missing.push(path.to_owned());
+        }
+    }
+    for route in server::routes::post_routes() {
+        if !POST_ROUTES_ELSEWHERE.iter().any(|(p, _)| *p == route) {
+            missing.push(format!("POST {route}"));
         }
     }
     assert!(
@@ -586,6 +791,21 @@ async fn every_route_is_in_the_table() {
 /// One fixture document file as the `import`-th import gives it, if it gives it.
 fn doc_file(kind: &str, doc: Doc, import: usize) -> Option<(String, String)> {
     let (visibility, status, body) = doc.history()[import]?;
+    if kind == "access" {
+        let org = org_of(kind, doc);
+        let visibility = if visibility == "public" {
+            "network"
+        } else {
+            visibility
+        };
+        return Some((
+            format!("access/{org}.md"),
+            format!(
+                "---\ntitle: {}\nsummary: For the permission matrix.\norganisation: {org}\nvisibility: {visibility}\nstatus: {status}\nreview_by: 2027-01-01\nconfiguration: |\n  schema_version: 1\n  organisation: {org}\n  visibility: {visibility}\n---\n{body}\n",
+                title(kind, doc)
+            ),
+        ));
+    }
     let extra = match kind {
         "plans" => "initiative: Single sign-on rollout\nproduct: OneSign\n",
         "lessons" => {
@@ -618,8 +838,11 @@ fn fixture(import: usize) -> common::TempDir {
             }
         }
     }
-    for kind in ["guides", "plans", "lessons"] {
+    for kind in KINDS {
         files.extend(Doc::ALL.iter().filter_map(|d| doc_file(kind, *d, import)));
+    }
+    if import == 0 {
+        files.extend(Ev::ALL.iter().map(|e| e.file()));
     }
     let refs: Vec<(&str, &str)> = files
         .iter()
@@ -638,11 +861,13 @@ fn concrete(route: &str, kind: &str, doc: Option<Doc>) -> String {
         let words = title(kind, doc.unwrap_or(Doc::Public)).replace(' ', "+");
         return format!("{route}?q={words}");
     }
-    let slug = doc.map(Doc::slug).unwrap_or("m-public");
+    let doc_or_public = doc.unwrap_or(Doc::Public);
+    let slug = slug_in(kind, doc_or_public);
+    let org = format!("/orgs/{}", org_of(kind, doc_or_public));
     let path = route
         .replace("{kind}", kind)
         .replace("{number}", "1")
-        .replace("/orgs/{slug}", "/orgs/nhs-fife")
+        .replace("/orgs/{slug}", &org)
         .replace("{slug}", slug);
     if route.ends_with("/diff") {
         format!("{path}?from=1&to=1")
@@ -654,7 +879,12 @@ fn concrete(route: &str, kind: &str, doc: Option<Doc>) -> String {
 #[tokio::test]
 async fn every_route_answers_every_viewer_as_the_table_says() {
     let content = fixture(0);
-    let server = TestServer::start_with_content(content.0.clone()).await;
+    let server = TestServer::builder()
+        .content_dir(content.0.clone())
+        // Every viewer of every organisation signs in from the same address.
+        .configure(|c| c.sign_in.per_client_per_minute = 1000)
+        .start()
+        .await;
     // The later imports change visibility, archive, and save a draft after archiving.
     for import in 1..3 {
         let later = fixture(import);
@@ -662,22 +892,12 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
         assert_eq!(out.status, 0, "import {import}: {}", out.stderr);
     }
     let tayside_publisher = "tess.publisher@tayside.nhs.example";
-    let out = server.command(
-        &[
-            "user",
-            "add",
-            "--email",
-            tayside_publisher,
-            "--name",
-            "Tess Publisher",
-            "--org",
-            "nhs-tayside",
-            "--role",
-            "publisher",
-        ],
-        Some(&format!("{PASSWORD}\n")),
+    server.add_user(
+        tayside_publisher,
+        "Tess Publisher",
+        "nhs-tayside",
+        "publisher",
     );
-    assert_eq!(out.status, 0, "{}", out.stderr);
     let emails = [
         "isla.placeholder@fife.nhs.example",
         "callum.sampleton@fife.nhs.example",
@@ -697,23 +917,43 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
             .signed_in("admin@trustshare.localhost", &server.admin_password)
             .await,
     );
+    // The own-organisation viewers of each configuration: NHS Fife's are those above.
+    let mut own: std::collections::HashMap<&str, Vec<reqwest::Client>> = Default::default();
+    own.insert("nhs-fife", clients[1..4].to_vec());
+    for doc in Doc::ALL {
+        let org = org_of("access", doc);
+        if own.contains_key(org) {
+            continue;
+        }
+        let mut members = Vec::new();
+        for role in ["reader", "editor", "publisher"] {
+            let email = format!("matrix-{role}@{org}.example");
+            server.add_user(&email, "Matrix Member", org, role);
+            members.push(server.signed_in(&email, PASSWORD).await);
+        }
+        own.insert(org, members);
+    }
+    // The viewers, in column order, for a document of a kind.
+    let viewers = |kind: &str, doc: Option<Doc>| -> Vec<reqwest::Client> {
+        let mut v = clients.clone();
+        if let Some(doc) = doc {
+            v.splice(1..4, own[org_of(kind, doc)].iter().cloned());
+        }
+        v
+    };
     server.search_ready().await;
 
     let mut failures = Vec::new();
     let mut cells = 0;
-    const KINDS: [&str; 3] = ["guides", "plans", "lessons"];
     for (route, rows) in table() {
-        for (doc, expected) in rows {
+        for (doc, row) in rows {
             // Pages about one document, and lists of every kind, are checked for each kind.
-            let kinds = if route.contains("{kind}") || doc.is_some() {
-                &KINDS[..]
-            } else {
-                &KINDS[..1]
-            };
-            for kind in kinds {
+            for kind in kinds_of(route, doc) {
                 let path = concrete(route, kind, doc);
                 // Lists on pages other than /{kind} hold every kind; look for this kind's slug.
-                let needle = doc.map(|d| format!("/{kind}/{}", d.slug()));
+                let needle = doc.map(|d| format!("/{kind}/{}", slug_in(kind, d)));
+                let expected = expected(kind, row);
+                let clients = viewers(kind, doc);
                 for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(expected)) {
                     cells += 1;
                     let (status, body) = server.get(client, &path).await;
@@ -722,11 +962,8 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
                         L(listed) => {
                             let found = needle.as_deref().is_some_and(|n| body.contains(n))
                                 || doc.is_some_and(|d| {
-                                    body.contains(&format!("\"slug\":\"{}\"", d.slug()))
-                                        && body.contains(&format!(
-                                            "\"kind\":\"{}\"",
-                                            &kind[..kind.len() - 1]
-                                        ))
+                                    body.contains(&format!("\"slug\":\"{}\"", slug_in(kind, d)))
+                                        && body.contains(&format!("\"kind\":\"{}\"", code(kind)))
                                 });
                             status == 200 && found == listed
                         }
@@ -744,11 +981,14 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
     // The read-only server functions answer as their pages do.
     let json = |c: &reqwest::Client| c.clone();
     for (path, args, rows) in SERVER_FUNCTIONS_IN_MATRIX {
-        for (doc, expected) in rows.iter() {
-            for kind in ["guide", "plan", "lesson"] {
-                let mut form = vec![("kind", kind.to_owned()), ("slug", doc.slug().to_owned())];
+        for (doc, row) in rows.iter() {
+            for kind in KINDS {
+                let slug = slug_in(kind, *doc);
+                let mut form = vec![("kind", code(kind).to_owned()), ("slug", slug.to_owned())];
                 form.extend(args.iter().map(|(k, v)| (*k, (*v).to_owned())));
-                for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(expected)) {
+                let expected = expected(kind, *row);
+                let clients = viewers(kind, Some(*doc));
+                for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(&expected)) {
                     cells += 1;
                     let response = json(client)
                         .post(server.url(path))
@@ -761,8 +1001,7 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
                     let status = response.status().as_u16();
                     if S(status) != *want {
                         failures.push(format!(
-                            "POST {path} {kind}/{} {args:?} as {viewer}: expected {want:?}, got {status}",
-                            doc.slug()
+                            "POST {path} {kind}/{slug} {args:?} as {viewer}: expected {want:?}, got {status}"
                         ));
                     }
                 }
@@ -771,10 +1010,12 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
     }
     // The listing server functions list as the pages do.
     for (path, field, rows) in SERVER_FUNCTIONS_LISTING {
-        for (doc, expected) in rows.iter() {
-            for kind in ["guides", "plans", "lessons"] {
-                let needle = format!("/{kind}/{}", doc.slug());
-                for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(expected)) {
+        for (doc, row) in rows.iter() {
+            for kind in KINDS {
+                let needle = format!("/{kind}/{}", slug_in(kind, *doc));
+                let expected = expected(kind, *row);
+                let clients = viewers(kind, Some(*doc));
+                for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(&expected)) {
                     cells += 1;
                     let response = client
                         .post(server.url(path))
@@ -799,6 +1040,66 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
             }
         }
     }
+    // Events: pages, calendar files, lists and feeds, and their server functions.
+    let db = server.db().await;
+    let mut event_ids = Vec::new();
+    for event in Ev::ALL {
+        let id: i64 = sqlx::query_scalar("SELECT id FROM events WHERE slug = $1")
+            .bind(event.slug())
+            .fetch_one(db.pool())
+            .await
+            .unwrap_or_else(|e| panic!("event {} not imported: {e}", event.slug()));
+        event_ids.push((event, id));
+    }
+    let id_of = |event: Ev| {
+        event_ids
+            .iter()
+            .find(|(e, _)| *e == event)
+            .map(|(_, id)| *id)
+            .unwrap()
+    };
+    for (route, rows) in event_table() {
+        for (event, expected) in rows.iter() {
+            let id = id_of(*event);
+            let path = route
+                .replace("{id}", &id.to_string())
+                .replace("{slug}", "nhs-fife");
+            let needle = if route.contains(".ics") {
+                format!("UID:event-{id}@")
+            } else {
+                format!("href=\"/events/{id}\"")
+            };
+            for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(expected)) {
+                cells += 1;
+                let (status, body) = server.get(client, &path).await;
+                if !answers(want, status, &body, &needle) {
+                    failures.push(format!(
+                        "{path} as {viewer} ({event:?}): expected {want:?}, got {status}"
+                    ));
+                }
+            }
+        }
+    }
+    for (path, rows) in EVENT_SERVER_FUNCTIONS {
+        for (event, expected) in rows.iter() {
+            let id = id_of(*event);
+            let form = if path.ends_with("/get") {
+                vec![("id", id.to_string())]
+            } else {
+                vec![("query[when]", "upcoming".to_owned())]
+            };
+            let needle = format!("\"event_id\":{id},");
+            for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(expected)) {
+                cells += 1;
+                let (status, body) = post_json(&server, client, path, &form).await;
+                if !answers(want, status, &body, &needle) {
+                    failures.push(format!(
+                        "POST {path} for {event:?} as {viewer}: expected {want:?}, got {status}"
+                    ));
+                }
+            }
+        }
+    }
     let preview = server
         .client()
         .post(server.url("/api/documents/preview"))
@@ -819,4 +1120,31 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Whether an answer is what its cell expects; a listed item's answer contains `needle`.
+fn answers(want: &Cell, status: u16, body: &str, needle: &str) -> bool {
+    match want {
+        S(code) => status == *code,
+        L(listed) => status == 200 && body.contains(needle) == *listed,
+    }
+}
+
+/// Calls a server function as the browser does, asking for JSON: the status and the body.
+async fn post_json(
+    server: &TestServer,
+    client: &reqwest::Client,
+    path: &str,
+    form: &[(&str, String)],
+) -> (u16, String) {
+    let response = client
+        .post(server.url(path))
+        .header("accept", "application/json")
+        .header("origin", &server.base)
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
 }

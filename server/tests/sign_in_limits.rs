@@ -44,14 +44,6 @@ fn error_codes(location: &str) -> Vec<String> {
         .collect()
 }
 
-async fn count(server: &TestServer, sql: &str) -> i64 {
-    let db = server.db().await;
-    sqlx::query_scalar::<_, i64>(sql)
-        .fetch_one(db.pool())
-        .await
-        .expect("count")
-}
-
 #[tokio::test]
 async fn sign_ins_beyond_the_checking_slots_are_told_to_come_back_in_a_minute_with_the_email_kept()
 {
@@ -115,11 +107,9 @@ async fn sign_ins_beyond_the_checking_slots_are_told_to_come_back_in_a_minute_wi
     assert!(!busy.is_empty(), "one checking slot cannot take 40 at once");
     // Only the attempts that were checked left a trace.
     assert_eq!(
-        count(
-            &server,
-            "SELECT COUNT(*) FROM audit_log WHERE action = 'sign-in-failed'"
-        )
-        .await,
+        server
+            .count("SELECT COUNT(*) FROM audit_log WHERE action = 'sign-in-failed'")
+            .await,
         checked
     );
 
@@ -170,11 +160,9 @@ async fn a_client_over_its_allowance_is_turned_away_and_other_clients_are_not() 
         .unwrap()
         .contains("too many sign-in attempts from your network"));
     assert_eq!(
-        count(
-            &server,
-            "SELECT COUNT(*) FROM audit_log WHERE action = 'sign-in-failed'"
-        )
-        .await,
+        server
+            .count("SELECT COUNT(*) FROM audit_log WHERE action = 'sign-in-failed'")
+            .await,
         3,
         "the attempt turned away was not checked"
     );
@@ -333,24 +321,18 @@ async fn wrong_passwords_sent_together_all_count_and_lock_the_client_out() {
     assert_eq!(error_codes(&location(&r)), ["locked"]);
     // Every one of the 60 counted: checked and failed, or refused as locked out.
     assert_eq!(
-        count(
-            &server,
-            "SELECT COUNT(*) FROM audit_log WHERE action IN ('sign-in-failed', 'sign-in-locked')"
+        server.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('sign-in-failed', 'sign-in-locked')"
         )
         .await,
         61
     );
-    let failed = count(
-        &server,
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'sign-in-failed'",
-    )
-    .await;
+    let failed = server
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'sign-in-failed'")
+        .await;
     assert!(failed >= 8, "{failed}");
-    let stored = count(
-        &server,
-        "SELECT failures FROM sign_in_failures WHERE client = ''",
-    )
-    .await;
+    let stored = server
+        .count("SELECT failures FROM sign_in_failures WHERE client = ''")
+        .await;
     assert_eq!(
         stored, failed,
         "the account's count is every failure, none lost"

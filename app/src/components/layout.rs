@@ -108,7 +108,9 @@ pub fn Header(
                         {nav_item("/guides", "Guides")}
                         {nav_item("/plans", "Plans")}
                         {nav_item("/lessons", "Lessons")}
+                        {nav_item("/access", "Configurations")}
                         {nav_item("/orgs", "Organisations")}
+                        {nav_item("/events", "Events")}
                         {staff.then(|| nav_item("/review", "Reviews"))}
                     </ul>
                 </div>
@@ -129,7 +131,9 @@ pub fn Footer() -> impl IntoView {
                         <li class="nhsuk-footer__list-item"><a class="nhsuk-footer__list-item-link" href="/guides">"Guides"</a></li>
                         <li class="nhsuk-footer__list-item"><a class="nhsuk-footer__list-item-link" href="/plans">"Deployment plans"</a></li>
                         <li class="nhsuk-footer__list-item"><a class="nhsuk-footer__list-item-link" href="/lessons">"Lessons learned"</a></li>
+                        <li class="nhsuk-footer__list-item"><a class="nhsuk-footer__list-item-link" href="/access">"Access-management configurations"</a></li>
                         <li class="nhsuk-footer__list-item"><a class="nhsuk-footer__list-item-link" href="/orgs">"Organisations"</a></li>
+                        <li class="nhsuk-footer__list-item"><a class="nhsuk-footer__list-item-link" href="/events">"Events"</a></li>
                     </ul>
                     <p class="nhsuk-body-s">"Trustshare: knowledge shared between NHS trusts and health boards."</p>
                 </div>

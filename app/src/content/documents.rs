@@ -1,5 +1,7 @@
 //! Importing one document file of any kind: its front matter is read into the common fields
-//! and the kind's own, checked by the same rules as the editor, and stored as a revision.
+//! and the kind's own, checked by the same rules as the editor, and stored as a revision. A
+//! file in a format of the kind's own (an access-management configuration as YAML) holds the
+//! kind's fields alone, which say the rest.
 
 use std::path::Path;
 
@@ -9,16 +11,21 @@ use crate::db::{Actor, Db};
 use crate::documents::export::DocFrontMatter;
 use crate::documents::import::{self, ImportedDocument, Outcome};
 use crate::documents::validate::{self, Source};
+use crate::error::AppError;
 use crate::kind::Problem;
 use crate::kinds::DocKind;
 use crate::orgs::store as orgs;
 use crate::permissions::DocStatus;
 
-/// Where in the file a problem is: the line of its field, or of the text for `body`.
-fn located(path: &Path, fm: &FrontMatter<'_>, problem: Problem) -> ImportError {
+/// Where in the file a problem is: the line of its field (and, for a field holding a text of
+/// its own written as a block below its name, the line within it), or of the text for `body`.
+pub(super) fn located(path: &Path, fm: &FrontMatter<'_>, problem: Problem) -> ImportError {
     match problem.field.as_str() {
         "body" => file_error(path, Some(fm.body_first_line), None, problem.message),
-        field => file_error(path, fm.line_of(field), Some(field), problem.message),
+        field => {
+            let line = fm.line_of(field).map(|l| l + problem.line.unwrap_or(0));
+            file_error(path, line, Some(field), problem.message)
+        }
     }
 }
 
@@ -71,6 +78,7 @@ pub async fn import(
     let input = validate::Input {
         kind,
         org_id: Some(org_id),
+        org_slug: Some(meta.organisation.trim()),
         title: &meta.title,
         summary: &summary,
         body,
@@ -81,22 +89,50 @@ pub async fn import(
         owner: meta.owner.as_deref().unwrap_or_default(),
         fields,
     };
+    let stored = Stored {
+        slug: &slug,
+        status,
+        updated_at: updated_at.as_deref(),
+    };
+    check_and_store(db, actor, input, stored, fail).await
+}
+
+/// Where an imported document goes, and in what state.
+struct Stored<'a> {
+    slug: &'a str,
+    status: DocStatus,
+    /// The file's date as a timestamp, if it gives one.
+    updated_at: Option<&'a str>,
+}
+
+/// Checks a document read from a file by the editor's rules and stores it in a transaction of
+/// its own; the first problem (placed in the file by `fail`) skips the file whole.
+async fn check_and_store(
+    db: &Db,
+    actor: &Actor,
+    input: validate::Input<'_>,
+    stored: Stored<'_>,
+    fail: impl Fn(Problem) -> Result<Result<Outcome, ImportError>, ImportFailure>,
+) -> Result<Result<Outcome, ImportError>, ImportFailure> {
+    let (kind, org_id) = (input.kind, input.org_id.ok_or(AppError::Internal)?);
     let text = match validate::check(db, Source::Import, input).await? {
         Ok(text) => text,
-        // The first problem is reported; the file is skipped whole.
-        Err(problems) => match problems.into_iter().next() {
-            Some(first) => return fail(first),
-            None => return Ok(Err(file_error(path, None, None, "refused"))),
-        },
+        Err(problems) => {
+            let first = problems
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| Problem::new("fields", "refused"));
+            return fail(first);
+        }
     };
     let mut rec = db.record(actor).await?;
     let document = ImportedDocument {
         kind,
-        slug: &slug,
+        slug: stored.slug,
         org_id,
         text: &text,
-        status,
-        updated_at: updated_at.as_deref(),
+        status: stored.status,
+        updated_at: stored.updated_at,
     };
     let outcome = import::store(&mut rec, document).await?;
     match outcome {
@@ -104,6 +140,76 @@ pub async fn import(
         Outcome::Created | Outcome::Updated => rec.commit().await?,
     }
     Ok(Ok(outcome))
+}
+
+/// Imports one file of `kind` in a format of the kind's own (`content/access/nhs-fife.yaml`):
+/// the fields alone, which say what organisation they belong to (its slug is the file name) and
+/// who may read them. It is stored as published, dated by the day the fields describe.
+pub async fn import_file(
+    db: &Db,
+    actor: &Actor,
+    kind: DocKind,
+    path: &Path,
+    text: &str,
+) -> Result<Result<Outcome, ImportError>, ImportFailure> {
+    let slug = match slug_of(path) {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
+    };
+    let spec = kind.spec();
+    let fail = |problem: Problem| {
+        let field = (problem.line.is_none() && problem.field != "fields").then_some(problem.field);
+        Ok(Err(file_error(
+            path,
+            problem.line,
+            field.as_deref(),
+            problem.message,
+        )))
+    };
+    let fields = spec.fields_from_file(text);
+    let context = crate::kind::CheckContext {
+        organisation: Some(&slug),
+    };
+    if let Some(first) = spec.check(&fields, context).into_iter().next() {
+        return fail(first);
+    }
+    let Some(described) = spec.describe(&fields) else {
+        return fail(Problem::new(
+            "fields",
+            format!("not a {} this version can read", kind.label()),
+        ));
+    };
+    let Some(org) = orgs::find(db, &described.organisation).await? else {
+        return fail(Problem::new(
+            "organisation",
+            format!("no organisation with slug {:?}", described.organisation),
+        ));
+    };
+    let (title, summary) = match spec.file_title(&fields, &org.name) {
+        Ok(t) => t,
+        Err(e) => return fail(Problem::new("fields", e)),
+    };
+    let input = validate::Input {
+        kind,
+        org_id: Some(org.id),
+        org_slug: Some(&org.slug),
+        title: &title,
+        summary: &summary,
+        body: "",
+        topic: "",
+        tags: Vec::new(),
+        visibility: "",
+        review_by: "",
+        owner: "",
+        fields,
+    };
+    let updated_at = described.as_of.map(|d| format!("{d}T00:00:00Z"));
+    let stored = Stored {
+        slug: &slug,
+        status: DocStatus::Published,
+        updated_at: updated_at.as_deref(),
+    };
+    check_and_store(db, actor, input, stored, fail).await
 }
 
 /// The first sentence of a text, at most 200 characters, for a missing summary.

@@ -1,6 +1,7 @@
 //! Importing a content folder: Markdown files with YAML front matter, one per item, in
-//! `organisations/`, `users/` and one folder per kind of document (`guides/`, `plans/`,
-//! `lessons/`). The file name is the slug.
+//! `organisations/`, `users/`, one folder per kind of document (`guides/`, `plans/`,
+//! `lessons/`, `access/`), where a kind with formats of its own also takes files in them
+//! (`access/nhs-fife.yaml`), and `events/`. The file name is the slug.
 //!
 //! Each file is validated completely before anything is written, then stored in its own
 //! transaction, so a bad file is reported (path, line, field, reason) and skipped while the
@@ -20,6 +21,7 @@ use crate::kinds::DocKind;
 use crate::limits::MAX_CONTENT_FILE_BYTES;
 
 mod documents;
+mod events;
 mod front_matter;
 mod orgs;
 mod users;
@@ -73,7 +75,8 @@ impl ImportReport {
         let mut lines = Vec::new();
         let folders = ["organisations", "users"]
             .into_iter()
-            .chain(DocKind::all().map(|k| k.path()));
+            .chain(DocKind::all().map(|k| k.path()))
+            .chain([EVENTS]);
         for kind in folders {
             let c = self.created.get(kind).copied().unwrap_or(0);
             let u = self.updated.get(kind).copied().unwrap_or(0);
@@ -102,7 +105,11 @@ pub enum ImportFailure {
     App(#[from] crate::error::AppError),
 }
 
-/// Imports every file under `dir`: organisations, then users, then guides, plans and lessons.
+/// The folder of event files, after the documents they may link to.
+const EVENTS: &str = "events";
+
+/// Imports every file under `dir`: organisations, then users, then guides, plans and lessons,
+/// then events.
 pub async fn import_dir(db: &Db, dir: &Path) -> Result<ImportReport, ImportFailure> {
     let mut report = ImportReport::default();
     let actor = Actor::system("import");
@@ -133,23 +140,53 @@ pub async fn import_dir(db: &Db, dir: &Path) -> Result<ImportReport, ImportFailu
         }
     }
     for kind in DocKind::all() {
-        for (path, text) in read_kind(dir, kind.path(), &mut report)? {
-            match documents::import(db, &actor, kind, &path, &text).await? {
+        let own: Vec<&str> = kind
+            .spec()
+            .file_formats()
+            .iter()
+            .map(|f| f.extension)
+            .collect();
+        let mut extensions = vec!["md"];
+        extensions.extend(&own);
+        for (path, text) in read_folder(dir, kind.path(), &extensions, &mut report)? {
+            let markdown = path.extension().is_some_and(|x| x == "md");
+            let imported = if markdown {
+                documents::import(db, &actor, kind, &path, &text).await?
+            } else {
+                documents::import_file(db, &actor, kind, &path, &text).await?
+            };
+            match imported {
                 Ok(outcome) => report.count(kind.path(), outcome),
                 Err(e) => report.errors.push(e),
             }
         }
     }
+    for (path, text) in read_kind(dir, EVENTS, &mut report)? {
+        match events::import(db, &actor, &path, &text).await? {
+            Ok(outcome) => report.count(EVENTS, outcome),
+            Err(e) => report.errors.push(e),
+        }
+    }
     Ok(report)
 }
 
-/// The `.md` files of one kind's folder, sorted by name; a missing folder is empty. Symbolic
-/// links (to files or folders, the kind's folder included) are not followed, and files over
-/// [`MAX_CONTENT_FILE_BYTES`] are not read: each is reported in `report` and skipped like any
-/// other bad file.
+/// The `.md` files of a folder, sorted by name (see [`read_folder`]).
 fn read_kind(
     dir: &Path,
     kind: &str,
+    report: &mut ImportReport,
+) -> Result<Vec<(PathBuf, String)>, ImportFailure> {
+    read_folder(dir, kind, &["md"], report)
+}
+
+/// The files of one folder with these extensions, sorted by name; a missing folder is empty.
+/// Symbolic links (to files or folders, the folder included) are not followed, and files over
+/// [`MAX_CONTENT_FILE_BYTES`] are not read: each is reported in `report` and skipped like any
+/// other bad file.
+fn read_folder(
+    dir: &Path,
+    kind: &str,
+    extensions: &[&str],
     report: &mut ImportReport,
 ) -> Result<Vec<(PathBuf, String)>, ImportFailure> {
     let folder = dir.join(kind);
@@ -178,7 +215,11 @@ fn read_kind(
     })?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .filter(|p| {
+            p.extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| extensions.contains(&x))
+        })
         .collect();
     paths.sort();
     let mut files = Vec::new();
@@ -280,10 +321,10 @@ pub(crate) fn parse<'a, T: Deserialize<'a>>(
     text: &'a str,
 ) -> Result<(FrontMatter<'a>, T), ImportError> {
     let fm = split_front_matter(text).map_err(|(line, m)| file_error(path, Some(line), None, m))?;
-    let value = serde_yaml::from_str::<T>(fm.yaml).map_err(|e| {
+    let value = yaml_serde::from_str::<T>(fm.yaml).map_err(|e| {
         let line = e.location().map(|l| l.line() + fm.yaml_first_line - 1);
         let message = e.to_string();
-        // serde_yaml appends " at line N column M"; the location is already in the prefix.
+        // yaml_serde appends " at line N column M"; the location is already in the prefix.
         let message = message
             .split(" at line ")
             .next()

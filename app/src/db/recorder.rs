@@ -17,6 +17,7 @@ crate::coded_enum! {
         Document = "document", "Document";
         Organisation = "organisation", "Organisation";
         User = "user", "User";
+        Event = "event", "Event";
     }
 }
 

@@ -89,10 +89,17 @@ pub async fn editor(
             if !viewer.can_create_documents() {
                 return Err(AppError::Forbidden);
             }
+            // A self-describing kind's fields say who may read it; the editor does not ask.
+            let visibility = if kind.spec().self_describing() {
+                String::new()
+            } else {
+                Visibility::Network.as_str().into()
+            };
             let form = DocumentForm {
                 org: user.org_slug.clone(),
-                visibility: Visibility::Network.as_str().into(),
+                visibility,
                 owner: user.email.clone(),
+                fields: kind.spec().new_form(&user.org_slug),
                 ..DocumentForm::new(kind)
             };
             (form, None, format!("New {}", kind.label()), false)
@@ -179,8 +186,14 @@ async fn check(
             }
         },
     };
+    let org_slug = match existing {
+        Some(row) => Some(row.org_slug.clone()),
+        None => org_id.map(|_| form.org.trim().to_owned()),
+    };
     let slug = match existing {
         Some(row) => row.slug.clone(),
+        // One per organisation, at the organisation's address.
+        None if kind.spec().self_describing() => org_slug.clone().unwrap_or_default(),
         None => {
             let wanted = if form.new_slug.trim().is_empty() {
                 crate::markdown::slugify(&form.title)
@@ -216,6 +229,7 @@ async fn check(
     let input = validate::Input {
         kind,
         org_id,
+        org_slug: org_slug.as_deref(),
         title: &form.title,
         summary: &form.summary,
         body: &form.body,
@@ -279,6 +293,79 @@ enum EditorKept {
     Preview(String),
 }
 
+/// The document a post of the editor saves over (`None` for a new one), once the viewer is
+/// known to be allowed to write it.
+async fn writable(db: &Db, viewer: &Viewer, form: &DocumentForm) -> AppResult<Option<DocRow>> {
+    viewer.require_user()?;
+    let slug = form.slug.trim();
+    if slug.is_empty() {
+        return match viewer.can_create_documents() {
+            true => Ok(None),
+            false => Err(AppError::Forbidden),
+        };
+    }
+    let row = store::find_readable(db, viewer, form.kind, slug)
+        .await?
+        .into_row();
+    if !viewer.can_edit_for(row.org_id) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Some(row))
+}
+
+/// A file uploaded into the editor: its text, none, or why it cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Uploaded {
+    /// The file's text.
+    Text(String),
+    /// No file was chosen (or the form was sent with the Enter key, which presses the first
+    /// button, the upload one): the form is saved as typed.
+    Nothing,
+    /// The message for the author: the file is too large, empty, or not text.
+    Refused(String),
+}
+
+/// Handles an upload into the editor of a kind with formats of its own: the file replaces the
+/// kind's fields in the form as posted (the rest is kept as typed), then the form is saved as a
+/// draft exactly as by "Save draft", so nothing is stored unless every check passes. A file
+/// that cannot be used sends the author back to the editor with the reason, saving nothing.
+pub async fn upload(
+    db: &Db,
+    viewer: &Viewer,
+    actor: &Actor,
+    session: &Session,
+    mut form: DocumentForm,
+    file: Uploaded,
+) -> AppResult<String> {
+    writable(db, viewer, &form).await?;
+    let spec = form.kind.spec();
+    if spec.file_formats().is_empty() {
+        return Err(AppError::Invalid(format!(
+            "A {} cannot be uploaded as a file",
+            form.kind.label()
+        )));
+    }
+    match file {
+        Uploaded::Text(text) => {
+            let part = spec.form_from(&spec.fields_from_file(&text)).map_err(|e| {
+                tracing::error!(kind = %form.kind, "uploaded fields cannot be put in the form: {e}");
+                AppError::Internal
+            })?;
+            form.fields.extend(part);
+            form.intent = Intent::Save;
+            save(db, viewer, actor, session, form).await
+        }
+        Uploaded::Nothing => {
+            form.intent = Intent::Save;
+            save(db, viewer, actor, session, form).await
+        }
+        Uploaded::Refused(message) => {
+            let errors = vec![FormError::new("upload", message)];
+            back_to_editor(session, form, EditorKept::Errors(errors), "").await
+        }
+    }
+}
+
 /// Handles a post of the editor: preview, save as a new revision (refusing to overwrite a newer
 /// one), or save and submit for review. Returns where the browser goes next.
 pub async fn save(
@@ -290,18 +377,7 @@ pub async fn save(
 ) -> AppResult<String> {
     let user = viewer.require_user()?.clone();
     let kind = form.kind;
-    let slug = Some(form.slug.trim().to_owned()).filter(|s| !s.is_empty());
-    let existing = match &slug {
-        Some(s) => {
-            let row = store::find_readable(db, viewer, kind, s).await?.into_row();
-            if !viewer.can_edit_for(row.org_id) {
-                return Err(AppError::Forbidden);
-            }
-            Some(row)
-        }
-        None if viewer.can_create_documents() => None,
-        None => return Err(AppError::Forbidden),
-    };
+    let existing = writable(db, viewer, &form).await?;
 
     if form.intent == Intent::Preview {
         let html = crate::markdown::render(&form.body).html;
@@ -335,13 +411,24 @@ pub async fn save(
         }
         Written::SlugTaken => {
             rec.rollback().await?;
-            let errors = vec![FormError::new(
-                "new_slug",
-                format!(
-                    "There is already a {} at {target}; choose another web address",
-                    kind.label()
-                ),
-            )];
+            let error = if kind.spec().self_describing() {
+                FormError::new(
+                    "org",
+                    format!(
+                        "This organisation already has its {} at {target}: edit that one",
+                        kind.label()
+                    ),
+                )
+            } else {
+                FormError::new(
+                    "new_slug",
+                    format!(
+                        "There is already a {} at {target}; choose another web address",
+                        kind.label()
+                    ),
+                )
+            };
+            let errors = vec![error];
             return back_to_editor(session, form, EditorKept::Errors(errors), "").await;
         }
     };

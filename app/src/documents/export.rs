@@ -7,7 +7,7 @@ use super::store::{self, revisions, RevisionText};
 use crate::dates::Date;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::kind::FormPart;
+use crate::kind::{FileFormat, FormPart};
 use crate::kinds::DocKind;
 use crate::permissions::{DocStatus, Viewer};
 use crate::users::store as users;
@@ -78,7 +78,7 @@ pub fn to_markdown(meta: &ExportMeta<'_>, text: &RevisionText) -> AppResult<Stri
         updated: Some(meta.updated.to_string()),
         fields,
     };
-    let yaml = serde_yaml::to_string(&fm).map_err(|e| {
+    let yaml = yaml_serde::to_string(&fm).map_err(|e| {
         tracing::error!("front matter cannot be written: {e}");
         AppError::Internal
     })?;
@@ -91,10 +91,14 @@ pub fn to_markdown(meta: &ExportMeta<'_>, text: &RevisionText) -> AppResult<Stri
     Ok(out)
 }
 
-/// The approved revision of a document as a Markdown file, for readers allowed to see it (the
-/// head of a document never approved, for its organisation). Anonymous readers get the owner's
-/// name; signed-in members also get the email address the importer needs.
-pub async fn export(db: &Db, viewer: &Viewer, kind: DocKind, slug: &str) -> AppResult<String> {
+/// The revision an export gives: the approved one, for readers allowed to see it (the head of a
+/// document never approved, for its organisation).
+async fn exported(
+    db: &Db,
+    viewer: &Viewer,
+    kind: DocKind,
+    slug: &str,
+) -> AppResult<(store::DocRow, i64, RevisionText)> {
     let row = store::find_readable(db, viewer, kind, slug)
         .await?
         .into_row();
@@ -106,6 +110,30 @@ pub async fn export(db: &Db, viewer: &Viewer, kind: DocKind, slug: &str) -> AppR
     .ok_or(AppError::NotFound)?;
     let revision = revisions::expect(db.pool(), revision_id).await?;
     let text = revision.text(kind)?;
+    Ok((row, revision_id, text))
+}
+
+/// The document's fields as a file of one of its kind's own formats (an access-management
+/// configuration as YAML or JSON), for the same readers and revision as [`export`].
+pub async fn export_file(
+    db: &Db,
+    viewer: &Viewer,
+    kind: DocKind,
+    slug: &str,
+    format: &FileFormat,
+) -> AppResult<String> {
+    let (_, _, text) = exported(db, viewer, kind, slug).await?;
+    kind.spec().to_file(&text.fields, format).map_err(|e| {
+        tracing::error!(kind = %kind, slug, "fields cannot be exported as {}: {e}", format.label);
+        AppError::Unreadable
+    })
+}
+
+/// The approved revision of a document as a Markdown file, for readers allowed to see it (the
+/// head of a document never approved, for its organisation). Anonymous readers get the owner's
+/// name; signed-in members also get the email address the importer needs.
+pub async fn export(db: &Db, viewer: &Viewer, kind: DocKind, slug: &str) -> AppResult<String> {
+    let (row, revision_id, text) = exported(db, viewer, kind, slug).await?;
     let owner = match text.owner_id {
         Some(id) => users::find_by_id(db.pool(), id).await?,
         None => None,

@@ -150,7 +150,7 @@ async fn assemble(
     let rendered = crate::markdown::render(&text.body);
     let links = kind.spec().links(&text.fields);
     let linked = lists::readable_links(db, viewer, &links).await?;
-    let kind_page = kind.spec().page(&text.fields, linked).map_err(|e| {
+    let kind_page = kind.spec().page(&text.fields, linked, today).map_err(|e| {
         tracing::error!(document = row.id, "kind page: {e}");
         AppError::Unreadable
     })?;

@@ -5,7 +5,7 @@
 use super::store::{self, RevisionText};
 use crate::dates::Date;
 use crate::db::Db;
-use crate::kind::Problem;
+use crate::kind::{CheckContext, Problem};
 use crate::kinds::DocKind;
 use crate::limits::{
     self, MAX_BODY_BYTES, MAX_CHOICE_CHARS, MAX_EMAIL_CHARS, MAX_SUMMARY_CHARS, MAX_TAGS,
@@ -23,7 +23,8 @@ pub enum Source<'a> {
     /// and a linked document they may not read get the same answer as missing ones.
     Editor(&'a Viewer),
     /// A content file may leave out the owner and the review-by date; visibility defaults to
-    /// every member organisation. The importer runs as the system and sees every document.
+    /// every member organisation (a self-describing kind's fields say it instead). The importer
+    /// runs as the system and sees every document.
     Import,
 }
 
@@ -32,6 +33,8 @@ pub struct Input<'a> {
     pub kind: DocKind,
     /// The organisation it belongs to, if that is settled.
     pub org_id: Option<i64>,
+    /// That organisation's slug, if it is settled.
+    pub org_slug: Option<&'a str>,
     pub title: &'a str,
     pub summary: &'a str,
     pub body: &'a str,
@@ -85,23 +88,44 @@ pub async fn check(
     if let Some(m) = limits::too_long("The topic", topic, MAX_TOPIC_CHARS) {
         problem("topic", m);
     }
-    let visibility = match input.visibility.trim() {
-        "" if editor => {
-            problem("visibility", "Choose who can see it".into());
-            Visibility::Network
-        }
-        "" => Visibility::Network,
-        v if limits::over(v, MAX_CHOICE_CHARS) => {
+    let spec = input.kind.spec();
+    let visibility = if spec.self_describing() {
+        // The fields say who may read it; an unreadable text is reported by the kind's checks.
+        let said = spec
+            .describe(&input.fields)
+            .map_or(Visibility::Organisation, |d| d.visibility);
+        let given = input.visibility.trim();
+        // The editor does not ask; a front matter may repeat what the fields say.
+        if !editor && !given.is_empty() && Visibility::parse(given).ok() != Some(said) {
             problem(
                 "visibility",
-                "Choose who can see it: public, network or organisation".into(),
+                format!(
+                    "a {} says who may read it in its own fields ({}): leave `visibility` out here, or make it the same",
+                    input.kind.label(),
+                    said.as_str()
+                ),
             );
-            Visibility::Network
         }
-        v => Visibility::parse(v).unwrap_or_else(|m| {
-            problem("visibility", format!("Choose who can see it: {m}"));
-            Visibility::Network
-        }),
+        said
+    } else {
+        match input.visibility.trim() {
+            "" if editor => {
+                problem("visibility", "Choose who can see it".into());
+                Visibility::Network
+            }
+            "" => Visibility::Network,
+            v if limits::over(v, MAX_CHOICE_CHARS) => {
+                problem(
+                    "visibility",
+                    "Choose who can see it: public, network or organisation".into(),
+                );
+                Visibility::Network
+            }
+            v => Visibility::parse(v).unwrap_or_else(|m| {
+                problem("visibility", format!("Choose who can see it: {m}"));
+                Visibility::Network
+            }),
+        }
     };
     let review_by = match input.review_by.trim() {
         "" if editor => {
@@ -154,8 +178,12 @@ pub async fn check(
             }
         }
     };
-    let spec = input.kind.spec();
-    problems.extend(spec.check(&input.fields));
+    problems.extend(spec.check(
+        &input.fields,
+        CheckContext {
+            organisation: input.org_slug,
+        },
+    ));
     for link in spec.links(&input.fields) {
         let kind = DocKind::from_path(&link.kind_path);
         let found = match (kind, source) {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::components::form::{Errors, FormError};
-use crate::kind::{BodyUse, DocLink, Kind, KindNames, Problem};
+use crate::kind::{BodyUse, DocLink, Kind, KindNames};
 
 /// A guide has no fields of its own; any in its front matter are refused.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,7 +42,8 @@ impl Kind for Guides {
         GuideFields {}
     }
 
-    fn check(_: &GuideFields) -> Vec<Problem> {
+    #[cfg(feature = "ssr")]
+    fn check(_: &GuideFields, _: crate::kind::CheckContext<'_>) -> Vec<crate::kind::Problem> {
         Vec::new()
     }
 
@@ -55,7 +56,7 @@ impl Kind for Guides {
     }
 
     #[cfg(feature = "ssr")]
-    fn page(_: GuideFields, _: Vec<crate::kind::LinkedDoc>) -> GuideFields {
+    fn page(_: GuideFields, _: Vec<crate::kind::LinkedDoc>, _: crate::dates::Date) -> GuideFields {
         GuideFields {}
     }
 

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::components::form::{Errors, FormError};
-use crate::kind::{BodyUse, DocLink, Kind, KindNames, LinkedDoc, Problem, SearchFacet};
-use crate::limits::{self, MAX_RELATED, MAX_SECTION_CHARS, MAX_SLUG_CHARS};
+use crate::kind::{BodyUse, DocLink, Kind, KindNames, LinkedDoc, SearchFacet};
+use crate::limits::{self, MAX_RELATED, MAX_SLUG_CHARS};
 
 pub mod sections;
 
@@ -87,6 +87,7 @@ const LINKABLE: [&str; 2] = ["guides", "plans"];
 const RELATED_CHARS: usize = MAX_SLUG_CHARS + 10;
 
 /// The field names of [`LessonFields::sections`], in the same order.
+#[cfg(feature = "ssr")]
 const SECTION_FIELDS: [&str; 5] = [
     "context",
     "what_happened",
@@ -205,7 +206,10 @@ impl Kind for Lessons {
         }
     }
 
-    fn check(fields: &LessonFields) -> Vec<Problem> {
+    #[cfg(feature = "ssr")]
+    fn check(fields: &LessonFields, _: crate::kind::CheckContext<'_>) -> Vec<crate::kind::Problem> {
+        use crate::kind::Problem;
+        use crate::limits::MAX_SECTION_CHARS;
         let mut problems = Vec::new();
         for (field, text, message) in [
             ("context", &fields.context, "Describe the context"),
@@ -273,7 +277,7 @@ impl Kind for Lessons {
     }
 
     #[cfg(feature = "ssr")]
-    fn page(fields: LessonFields, links: Vec<LinkedDoc>) -> LessonPage {
+    fn page(fields: LessonFields, links: Vec<LinkedDoc>, _: crate::dates::Date) -> LessonPage {
         LessonPage {
             phase: fields.phase,
             sections: fields
@@ -325,6 +329,7 @@ mod tests {
         assert!(parse_related("nonsense").is_err());
     }
 
+    #[cfg(feature = "ssr")]
     #[test]
     fn required_parts_of_the_account_are_named() {
         let mut errors = Vec::new();
@@ -336,7 +341,7 @@ mod tests {
             &mut errors,
         );
         assert!(errors.is_empty());
-        let problems: Vec<_> = Lessons::check(&fields)
+        let problems: Vec<_> = Lessons::check(&fields, Default::default())
             .into_iter()
             .map(|p| p.field)
             .collect();

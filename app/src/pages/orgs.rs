@@ -1,16 +1,19 @@
-//! `/orgs` and `/orgs/{slug}`: organisations with the documents and people the viewer may see.
+//! `/orgs` and `/orgs/{slug}`: organisations with the documents and people the viewer may see;
+//! `/orgs/{slug}/access`: an organisation's access-management configuration.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
-use crate::components::loading::when_loaded;
+use crate::components::loading::{error_view, set_status, when_loaded};
 use crate::components::ui::{Breadcrumbs, Crumb, SummaryRow, TableHead};
+use crate::documents::api::get_document;
 use crate::documents::model::DocSummary;
-use crate::documents::pages::DocCard;
+use crate::documents::pages::{DocCard, DocumentView};
 use crate::documents::DocKind;
 use crate::error::AppError;
+use crate::kind::Kind as _;
 use crate::orgs::{Nation, OrgKind, OrgRef};
 use crate::users::Role;
 
@@ -237,6 +240,50 @@ fn OrgView(org: OrgPage) -> impl IntoView {
                         </table>
                     }.into_any(),
                 }}
+            </div>
+        </div>
+    }
+}
+
+/// `/orgs/{slug}/access`: the organisation's access-management configuration as the viewer may
+/// read it (the published revision for readers; the newest for its own editors), exactly as at
+/// `/access/{slug}`; or, with status 404, a page saying none is shared with the viewer.
+#[component]
+pub fn OrgAccessPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    // Registered in `kinds::ALL`; its code is its own constant.
+    let kind = DocKind::from_code(crate::configurations::Configurations::NAMES.code)
+        .expect("the configuration kind is registered");
+    let doc = Resource::new(slug, move |slug| get_document(kind, slug));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match doc.await {
+                    Ok(doc) => view! { <DocumentView doc/> }.into_any(),
+                    Err(AppError::NotFound) => view! { <NoConfiguration slug=slug()/> }.into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Nothing to show at `/orgs/{slug}/access`: no configuration, or none the viewer may read,
+/// which are told apart for nobody.
+#[component]
+fn NoConfiguration(slug: String) -> impl IntoView {
+    set_status(404);
+    view! {
+        <Title text="No access-management configuration shared with you"/>
+        <Breadcrumbs crumbs=vec![Crumb::new("/", "Home"), Crumb::new("/orgs", "Organisations"), Crumb::new(format!("/orgs/{slug}"), "Organisation")]/>
+        <div class="nhsuk-grid-row">
+            <div class="nhsuk-grid-column-two-thirds">
+                <h1>"No access-management configuration shared with you"</h1>
+                <p>"This organisation has no access-management configuration on Trustshare that you can see. "
+                   "An organisation shares its configuration with its own members, and may share it with every member organisation."</p>
+                <p>"If you work there, "<a href="/login">"sign in"</a>" to see it, or ask an editor to publish one."</p>
+                <p><a href=format!("/orgs/{slug}")>"Go to the organisation's page"</a></p>
             </div>
         </div>
     }

@@ -4,7 +4,11 @@
 use leptos::prelude::*;
 
 use crate::components::form::{Errors, FormError};
-use crate::kind::{BodyUse, DocLink, Kind, KindNames, Problem};
+use crate::kind::{BodyUse, DocLink, Kind, KindNames};
+// The checks run on the server only.
+#[cfg(feature = "ssr")]
+use crate::kind::Problem;
+#[cfg(feature = "ssr")]
 use crate::limits::{
     self, MAX_LINE_CHARS, MAX_LIST_LINES, MAX_MILESTONES, MAX_NOTE_CHARS, MAX_RISKS, MAX_SLUG_CHARS,
 };
@@ -22,6 +26,7 @@ pub const SPARE_ROWS: usize = 3;
 /// The deployment plan kind.
 pub struct Plans;
 
+#[cfg(feature = "ssr")]
 /// The size limits of a plan's fields, whether typed or imported. Names are the front-matter
 /// names, which are also the editor's field ids (rows are checked cell by cell as they are read
 /// from the form, so only imported rows reach the row checks here).
@@ -151,7 +156,8 @@ impl Kind for Plans {
         form::read_form(form, errors)
     }
 
-    fn check(fields: &PlanFields) -> Vec<Problem> {
+    #[cfg(feature = "ssr")]
+    fn check(fields: &PlanFields, _: crate::kind::CheckContext<'_>) -> Vec<Problem> {
         let mut problems = Vec::new();
         if fields.initiative.trim().is_empty() {
             problems.push(Problem::new(
@@ -229,7 +235,11 @@ impl Kind for Plans {
     }
 
     #[cfg(feature = "ssr")]
-    fn page(fields: PlanFields, _: Vec<crate::kind::LinkedDoc>) -> PlanFields {
+    fn page(
+        fields: PlanFields,
+        _: Vec<crate::kind::LinkedDoc>,
+        _: crate::dates::Date,
+    ) -> PlanFields {
         fields
     }
 

@@ -23,6 +23,12 @@ pub(super) const BUILDING_DIR: &str = "index.building";
 const VERSION_FILE: &str = "trustshare-search-version";
 /// A file in the engine's folder asking a running server to rebuild (`trustshare reindex`).
 pub(super) const REBUILD_REQUEST: &str = "rebuild-requested";
+/// A file in the engine's folder that the process using it holds locked, so that a second
+/// server on the same data folder stops at once instead of racing the first one's rebuild.
+const FOLDER_LOCK: &str = "in-use.lock";
+/// How long `open` waits for the folder lock: long enough for a server restarting in the same
+/// process to let go of it, short enough that a second server stops promptly.
+const FOLDER_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 /// Memory the writer may use before it writes a segment (tantivy needs at least 15 MB a thread).
 const WRITER_MEMORY: usize = 32 * 1024 * 1024;
 /// The same for a rebuild: larger segments mean fewer merges while building, for a bounded
@@ -52,6 +58,31 @@ impl From<SearchError> for crate::error::AppError {
     fn from(e: SearchError) -> Self {
         tracing::error!(error = %e, "search failed");
         crate::error::AppError::Internal
+    }
+}
+
+/// Takes the engine folder's lock, waiting up to [`FOLDER_LOCK_WAIT`] for another holder to
+/// let go; the system releases it when the process ends, however it ends.
+fn lock_folder(dir: &Path) -> Result<std::fs::File, SearchError> {
+    let path = dir.join(FOLDER_LOCK);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io(&path))?;
+    let deadline = std::time::Instant::now() + FOLDER_LOCK_WAIT;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(SearchError::Locked(dir.to_owned()))
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(&path)(e)),
+        }
     }
 }
 
@@ -92,6 +123,8 @@ pub struct Engine {
     pub(super) status: Mutex<Status>,
     pub(super) wake: tokio::sync::Notify,
     pub(super) synonyms: Synonyms,
+    /// Held for the engine's life: see [`FOLDER_LOCK`].
+    _folder_lock: std::fs::File,
 }
 
 impl std::fmt::Debug for Engine {
@@ -121,6 +154,7 @@ impl Engine {
     pub fn open(dir: impl AsRef<Path>) -> Result<Arc<Engine>, SearchError> {
         let dir = dir.as_ref().to_owned();
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        let folder_lock = lock_folder(&dir)?;
         let (schema, fields) = Fields::schema();
         let mut stem = schema::analyzers()
             .into_iter()
@@ -149,6 +183,7 @@ impl Engine {
             }),
             wake: tokio::sync::Notify::new(),
             synonyms,
+            _folder_lock: folder_lock,
         }))
     }
 

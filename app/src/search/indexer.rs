@@ -196,7 +196,8 @@ impl Engine {
                 Entity::Organisation => {
                     ids.extend(source::documents_of_org(db, row.entity_id).await?)
                 }
-                Entity::User => {}
+                // Users and events are not in the search index.
+                Entity::User | Entity::Event => {}
             }
         }
         let ids: Vec<i64> = ids.into_iter().collect();

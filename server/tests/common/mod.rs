@@ -492,6 +492,26 @@ impl TestServer {
         }
     }
 
+    /// Adds a user with [`PASSWORD`] through `trustshare user add`.
+    pub fn add_user(&self, email: &str, name: &str, org: &str, role: &str) {
+        let out = self.command(
+            &[
+                "user", "add", "--email", email, "--name", name, "--org", org, "--role", role,
+            ],
+            Some(&format!("{PASSWORD}\n")),
+        );
+        assert_eq!(out.status, 0, "user add failed: {}", out.stderr);
+    }
+
+    /// The number a `SELECT COUNT(*) …` gives, straight from the database.
+    pub async fn count(&self, sql: &str) -> i64 {
+        let db = self.db().await;
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(db.pool())
+            .await
+            .expect("count")
+    }
+
     /// Sets the password of a user from the demo content (they are imported without one).
     pub fn set_password(&self, email: &str, password: &str) {
         let out = self.command(

@@ -154,6 +154,7 @@ fn About(doc: DocView) -> impl IntoView {
     let kind = doc.kind;
     let history = format!("{}/history", doc.href());
     let export = format!("{}/export.md", doc.href());
+    let href = doc.href();
     view! {
         <h2 class="nhsuk-heading-s">{format!("About this {}", kind.label())}</h2>
         <dl class="nhsuk-summary-list ts-summary-compact">
@@ -172,7 +173,12 @@ fn About(doc: DocView) -> impl IntoView {
             <SummaryRow key="Revision">{doc.revision}" · "<a href=history>"History"</a></SummaryRow>
         </dl>
         <TagList tags=doc.tags.clone() base=kind.list_path()/>
-        <p class="ts-no-print"><a href=export download>"Download as Markdown"</a></p>
+        <ul class="nhsuk-list ts-no-print">
+            <li><a href=export download>"Download as Markdown"</a></li>
+            {kind.spec().file_formats().iter().map(|f| view! {
+                <li><a href=format!("{href}/export.{}", f.extension) download>{format!("Download as {}", f.label)}</a></li>
+            }).collect_view()}
+        </ul>
     }
 }
 

@@ -65,6 +65,8 @@ fn EditorForm(data: EditorData) -> impl IntoView {
         .map(|o| (o.slug.clone(), o.name.clone()))
         .collect();
     let is_new = slug.is_none();
+    // A self-describing kind's address is its organisation's, and its fields say who sees it.
+    let self_describing = kind.spec().self_describing();
     let kind_fields = kind.spec().form_view(&form.fields, e.clone());
     let body_label = kind.spec().body().label;
     view! {
@@ -97,10 +99,20 @@ fn EditorForm(data: EditorData) -> impl IntoView {
             <input type="hidden" name=form_name("slug") value=slug.clone().unwrap_or_default()/>
             <input type="hidden" name=form_name("base_revision") value=form.base_revision.to_string()/>
             {is_new.then(|| view! {
-                <Select id="org" name=form_name("org") label="Organisation" options=org_options.clone() selected=form.org.clone() error=e.get("org")/>
-                <Input id="new_slug" name=form_name("new_slug") label="Web address (optional)"
-                    hint=format!("Lower-case words joined by hyphens. Leave empty to make one from the title: /{}/…", kind.path())
-                    value=form.new_slug.clone() error=e.get("new_slug") class="nhsuk-input nhsuk-u-width-two-thirds"/>
+                {if self_describing {
+                    view! {
+                        <Select id="org" name=form_name("org") label="Organisation"
+                            hint=format!("An organisation has one {}, at /{}/ and the organisation's short name", kind.label(), kind.path())
+                            options=org_options.clone() selected=form.org.clone() error=e.get("org")/>
+                    }.into_any()
+                } else {
+                    view! {
+                        <Select id="org" name=form_name("org") label="Organisation" options=org_options.clone() selected=form.org.clone() error=e.get("org")/>
+                        <Input id="new_slug" name=form_name("new_slug") label="Web address (optional)"
+                            hint=format!("Lower-case words joined by hyphens. Leave empty to make one from the title: /{}/…", kind.path())
+                            value=form.new_slug.clone() error=e.get("new_slug") class="nhsuk-input nhsuk-u-width-two-thirds"/>
+                    }.into_any()
+                }}
             })}
             <Input id="title" name=form_name("title") label="Title" value=form.title.clone() error=e.get("title")/>
             <TextArea id="summary" name=form_name("summary") label="Summary" hint="One or two sentences, shown in lists and search results." value=form.summary.clone() error=e.get("summary") rows=2/>
@@ -121,7 +133,9 @@ fn EditorForm(data: EditorData) -> impl IntoView {
             })}
             <Input id="topic" name=form_name("topic") label="Topic (optional)" hint="For example: Deployment, Authentication, Shared workstations" value=form.topic.clone() error=e.get("topic") class="nhsuk-input nhsuk-u-width-two-thirds"/>
             <Input id="tags" name=form_name("tags") label="Tags (optional)" hint="Separated by commas, like: single-sign-on, smart-cards" value=form.tags.clone() error=e.get("tags")/>
-            <Select id="visibility" name=form_name("visibility") label="Who can see it once published" options=visibility_options selected=form.visibility.clone() error=e.get("visibility")/>
+            {(!self_describing).then(|| view! {
+                <Select id="visibility" name=form_name("visibility") label="Who can see it once published" options=visibility_options selected=form.visibility.clone() error=e.get("visibility")/>
+            })}
             <Input id="owner" name=form_name("owner") label="Owner's email address" hint="The person who keeps it up to date; a member of the organisation." value=form.owner.clone() error=e.get("owner") input_type="email"/>
             <Input id="review_by" name=form_name("review_by") label="Review by" hint="The date by which the owner checks it is still right, as YYYY-MM-DD, like 2027-03-31" value=form.review_by.clone() error=e.get("review_by") class="nhsuk-input nhsuk-input--width-10"/>
             <Input id="comment" name=form_name("comment") label="What did you change? (optional)" hint="Shown in the history." value=form.comment.clone() error=e.get("comment")/>

@@ -7,7 +7,7 @@ mod history;
 mod list;
 mod markdown_editor;
 
-pub use document::DocPage;
+pub use document::{DocPage, DocumentView};
 pub use editor::EditorPage;
 pub use history::{DiffPage, HistoryPage, RevisionPage};
 pub use list::{DocCard, DocListPage, ReviewPage};

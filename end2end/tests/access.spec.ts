@@ -1,0 +1,153 @@
+// Access-management configurations in the browser: editing NHS Fife's configuration with a
+// mistake in it, seeing the error where it is, fixing it and seeing the scorecard change; a
+// publisher approving it; another organisation reading it; uploading a file. Each run toggles
+// the lock time of Fife's ward kiosks between 180 s (WS-01 passes) and 900 s (it fails), so the
+// two projects, which share one server, each see the scorecard change.
+
+import type { Locator, Page } from '@playwright/test';
+import { expect, expectAccessible, signIn, switchUser, test, users } from './support';
+
+const PATH = '/access/nhs-fife';
+const ABOUT = 'About this access-management configuration';
+
+/** The one-time message at the top of the page after an action. */
+function notice(page: Page): Locator {
+  return page.getByRole('status').locator('p');
+}
+
+/** The YAML text area of the editor. */
+function yamlField(page: Page): Locator {
+  return page.getByLabel('Configuration (YAML)');
+}
+
+/** The result cell of a rule's row in the scorecard. */
+function result(page: Page, code: string): Locator {
+  return page.locator(`#rule-${code}`).getByRole('cell').nth(2);
+}
+
+/** The Ward kiosks' lock time in the text, its line (from 1), and the text with another value. */
+function lockTime(yaml: string): { seconds: number; line: number; withValue: (v: string) => string } {
+  const lines = yaml.split(/\r?\n/);
+  const index = lines.findIndex((l) => /^\s+inactivity_lock_s: \d+/.test(l));
+  expect(index, 'the first computer policy has a lock time').toBeGreaterThanOrEqual(0);
+  const seconds = Number(/inactivity_lock_s: (\d+)/.exec(lines[index])![1]);
+  return {
+    seconds,
+    line: index + 1,
+    withValue: (v: string) =>
+      lines.map((l, i) => (i === index ? l.replace(/inactivity_lock_s: \d+/, `inactivity_lock_s: ${v}`) : l)).join('\n'),
+  };
+}
+
+test.describe('access-management configurations', () => {
+  test('an editor fixes a mistake, sees the scorecard change, and a publisher publishes it', async ({ page }) => {
+    test.slow();
+    await signIn(page, users.editor);
+    await page.goto(`${PATH}/edit`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Edit: /);
+    const typed = await yamlField(page).inputValue();
+    const lock = lockTime(typed);
+    const next = lock.seconds === 180 ? 900 : 180;
+    const outcome = next === 180 ? 'Pass' : 'Fail';
+
+    // A mistake: the lock time as words. Nothing is saved; the error names line, column and field.
+    await yamlField(page).fill(lock.withValue('soon'));
+    await page.getByLabel("Owner's email address").fill(users.editor.email);
+    await page.getByLabel('Review by', { exact: true }).fill('2031-03-31');
+    await page.getByRole('button', { name: 'Save draft', exact: true }).click();
+    await expect(page).toHaveURL(new RegExp(`${PATH}/edit$`));
+    await expect(page).toHaveTitle(/^Error: /);
+    const message = new RegExp(
+      `^Line ${lock.line}, column \\d+, computer_policies\\[0\\]\\.inactivity_lock_s: expected a whole number, found text$`,
+    );
+    const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+    await expect(summary.getByRole('link', { name: message })).toHaveAttribute('href', '#configuration');
+    const beside = page.locator('#configuration-error');
+    await expect(beside.getByRole('listitem')).toHaveText([message]);
+    await expect(yamlField(page)).toHaveValue(/inactivity_lock_s: soon/);
+    await expectAccessible(page, 'configuration editor with an error');
+
+    // Fixed, and sent for review: the new revision's scorecard shows the rule's new result.
+    await yamlField(page).fill(lock.withValue(String(next)));
+    await page.getByRole('button', { name: 'Save and send for review' }).click();
+    await expect(page).toHaveURL(new RegExp(`${PATH}$`));
+    await expect(notice(page)).toHaveText('Saved and sent for review');
+    await page.getByRole('link', { name: 'Read and review the newer revision' }).click();
+    await expect(page).toHaveURL(new RegExp(`${PATH}/history/\\d+$`));
+    await expect(result(page, 'WS-01')).toHaveText(outcome);
+    const revision = page.url();
+
+    // Nobody approves their own change: a publisher does.
+    await expect(page.getByRole('button', { name: 'Approve and publish' })).toHaveCount(0);
+    await switchUser(page, users.publisher);
+    await page.goto(revision);
+    await expect(result(page, 'WS-01')).toHaveText(outcome);
+    await expectAccessible(page, 'configuration revision in review (publisher)');
+    await page
+      .getByRole('complementary', { name: ABOUT })
+      .getByRole('button', { name: 'Approve and publish' })
+      .click();
+    await expect(notice(page)).toHaveText('Published');
+
+    // Published: another organisation reads it, in plain words, with its scorecard.
+    await switchUser(page, users.otherOrgReader);
+    const response = await page.goto('/orgs/nhs-fife/access');
+    expect(response?.status()).toBe(200);
+    const article = page.getByRole('article');
+    await expect(article.getByRole('heading', { level: 2, name: 'Scorecard' })).toBeVisible();
+    await expect(result(page, 'WS-01')).toHaveText(outcome);
+    const ws01 = page.locator('#rule-WS-01');
+    await expect(ws01.getByRole('cell').nth(1)).toHaveText('Must');
+    await expect(ws01.getByRole('cell').nth(3)).toContainText(`Ward kiosks (clinical area): locks after ${next} s`);
+    await expect(ws01.getByRole('link', { name: 'Read the guide for WS-01' })).toHaveAttribute(
+      'href',
+      '/guides/walk-away-security-inactivity-timeouts',
+    );
+    await expect(article.getByRole('heading', { level: 2, name: 'Computer policies' })).toBeVisible();
+    await expect(article.getByRole('heading', { level: 3, name: 'Ward kiosks' })).toBeVisible();
+    await expect(article).not.toContainText('inactivity_lock_s');
+    await expect(page.getByRole('link', { name: 'Download as YAML' })).toHaveAttribute('href', `${PATH}/export.yaml`);
+    await expectAccessible(page, 'configuration with its scorecard (another organisation)');
+
+    // Its own organisation has none: a clear message, with status 404.
+    const none = await page.goto('/orgs/nhs-tayside/access');
+    expect(none?.status()).toBe(404);
+    await expect(
+      page.getByRole('heading', { level: 1, name: 'No access-management configuration shared with you' }),
+    ).toBeVisible();
+    await expectAccessible(page, 'no configuration shared (404)');
+  });
+
+  test('an uploaded file is checked like typed text and saved as a draft when it reads', async ({ page }) => {
+    await signIn(page, users.editor);
+    await page.goto(`${PATH}/edit`);
+    const current = await yamlField(page).inputValue();
+    await page.getByLabel("Owner's email address").fill(users.editor.email);
+    await page.getByLabel('Review by', { exact: true }).fill('2031-03-31');
+
+    const upload = page.getByLabel('Or upload a file (optional)');
+    await upload.setInputFiles({
+      name: 'nhs-fife.yaml',
+      mimeType: 'application/yaml',
+      buffer: Buffer.from('schema_version: 1\norganisation: nhs-fife\nspine:\n  enabled: maybe\n'),
+    });
+    await page.getByRole('button', { name: 'Upload file and save draft' }).click();
+    await expect(page).toHaveURL(new RegExp(`${PATH}/edit$`));
+    await expect(page.locator('#configuration-error').getByRole('listitem')).toHaveText([
+      /^Line 4, column 12, spine\.enabled: expected true or false/,
+    ]);
+    await expect(yamlField(page)).toHaveValue(/enabled: maybe/);
+    await expectAccessible(page, 'configuration editor after a file that does not read');
+
+    await page.getByLabel("Owner's email address").fill(users.editor.email);
+    await page.getByLabel('Review by', { exact: true }).fill('2031-03-31');
+    await page.getByLabel('Or upload a file (optional)').setInputFiles({
+      name: 'nhs-fife.yaml',
+      mimeType: 'application/yaml',
+      buffer: Buffer.from(current),
+    });
+    await page.getByRole('button', { name: 'Upload file and save draft' }).click();
+    await expect(page).toHaveURL(new RegExp(`${PATH}$`));
+    await expect(notice(page)).toHaveText('Draft saved');
+  });
+});
