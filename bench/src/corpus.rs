@@ -654,8 +654,9 @@ mod tests {
             .filter(|d| d.status == DocStatus::Published)
             .count();
         assert!(published > 1500 && published < 1800, "{published}");
-        for kind in DocKind::all() {
-            assert!(docs.iter().any(|d| d.kind == kind), "{}", kind.code());
+        // The prose kinds; configurations are structured data, not text to search at scale.
+        for code in ["guide", "plan", "lesson"] {
+            assert!(docs.iter().any(|d| d.kind.code() == code), "{code}");
         }
         let nhs = docs
             .iter()
