@@ -168,7 +168,7 @@ impl ReadScope {
 
 /// The read rule as a filter on the access fields a search index stores for each document (its
 /// organisation, its visibility, and whether readers see it): the third form of [`ReadScope`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AccessFilter {
     /// Every document.
     Everything,
@@ -177,7 +177,7 @@ pub enum AccessFilter {
 }
 
 /// One way a document can be readable; every part that is set must hold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct AccessCondition {
     /// Readers see it: approved and not archived ([`DocumentAccess::readable_by_readers`]).
     pub readable_by_readers: bool,

@@ -1,10 +1,18 @@
 //! The search form of the read rule: `permissions::AccessFilter` as a query on the access
 //! fields the index stores for each document (organisation, visibility, whether readers see
-//! it). Every search runs inside it.
+//! it). Every search runs inside it, through [`AccessSets`], which keeps the documents each rule
+//! lets through in each segment.
 
-use tantivy::query::{AllQuery, Query, TermQuery};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tantivy::index::SegmentId;
+use tantivy::query::{
+    AllQuery, BitSetDocSet, ConstScorer, EnableScoring, Explanation, Query, Scorer, TermQuery,
+    Weight,
+};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{TantivyDocument, Term};
+use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, TantivyDocument, Term, TERMINATED};
 
 use super::run::{all, any, exact, filter};
 use super::schema::{yes_no, Fields};
@@ -37,6 +45,118 @@ pub(super) fn access_query(f: &Fields, rule: &AccessFilter) -> Box<dyn Query> {
             .collect()),
     };
     filter(q)
+}
+
+/// Rule and segment sets kept at most; past this all are dropped (a few MB at 100,000 documents).
+const MAX_SETS: usize = 256;
+
+/// The documents each read rule lets through, per segment. A segment never changes once
+/// written, so its set stays right as long as the segment lives (deleted documents are left
+/// out by the collectors, as for any query). Viewers of one organisation and role share a rule,
+/// so most searches find their set here instead of intersecting the access fields' postings.
+#[derive(Default)]
+pub(super) struct AccessSets {
+    sets: Mutex<HashMap<(SegmentId, AccessFilter), Arc<BitSet>>>,
+}
+
+impl AccessSets {
+    /// The read rule `rule` as a query answered from the kept sets.
+    pub(super) fn query(self: &Arc<Self>, f: &Fields, rule: &AccessFilter) -> Box<dyn Query> {
+        Box::new(KeptAccess {
+            rule: rule.clone(),
+            query: access_query(f, rule),
+            sets: self.clone(),
+        })
+    }
+
+    fn set(
+        &self,
+        segment: &SegmentReader,
+        rule: &AccessFilter,
+        weight: &dyn Weight,
+    ) -> tantivy::Result<Arc<BitSet>> {
+        let key = (segment.segment_id(), rule.clone());
+        if let Some(set) = self.lock().get(&key) {
+            return Ok(set.clone());
+        }
+        let mut set = BitSet::with_max_value(segment.max_doc());
+        let mut scorer = weight.scorer(segment, 1.0)?;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            set.insert(doc);
+            doc = scorer.advance();
+        }
+        let set = Arc::new(set);
+        let mut sets = self.lock();
+        if sets.len() >= MAX_SETS {
+            sets.clear();
+        }
+        sets.insert(key, set.clone());
+        Ok(set)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(SegmentId, AccessFilter), Arc<BitSet>>> {
+        self.sets.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A read rule answered from [`AccessSets`]; scores nothing.
+struct KeptAccess {
+    rule: AccessFilter,
+    /// The rule as a query on the access fields, for segments not seen yet.
+    query: Box<dyn Query>,
+    sets: Arc<AccessSets>,
+}
+
+impl Clone for KeptAccess {
+    fn clone(&self) -> Self {
+        KeptAccess {
+            rule: self.rule.clone(),
+            query: self.query.box_clone(),
+            sets: self.sets.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for KeptAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeptAccess")
+            .field("rule", &self.rule)
+            .finish()
+    }
+}
+
+impl Query for KeptAccess {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let schema = scoring.schema();
+        Ok(Box::new(KeptAccessWeight {
+            rule: self.rule.clone(),
+            weight: self
+                .query
+                .weight(EnableScoring::disabled_from_schema(schema))?,
+            sets: self.sets.clone(),
+        }))
+    }
+}
+
+struct KeptAccessWeight {
+    rule: AccessFilter,
+    weight: Box<dyn Weight>,
+    sets: Arc<AccessSets>,
+}
+
+impl Weight for KeptAccessWeight {
+    fn scorer(&self, reader: &SegmentReader, _boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let set = self.sets.set(reader, &self.rule, &*self.weight)?;
+        Ok(Box::new(ConstScorer::new(
+            BitSetDocSet::from(BitSet::clone(&set)),
+            0.0,
+        )))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.weight.explain(reader, doc)
+    }
 }
 
 /// Which of `docs` the read rule `rule` lets through, as the index evaluates it: each document's

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use tantivy::schema::Schema;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
 
+use super::access::AccessSets;
 use super::indexer::Follow;
 use super::model::{SearchQuery, SearchResults};
 use super::schema::{self, Fields, SCHEMA_VERSION};
@@ -123,6 +124,8 @@ pub struct Engine {
     pub(super) status: Mutex<Status>,
     pub(super) wake: tokio::sync::Notify,
     pub(super) synonyms: Synonyms,
+    /// The documents each read rule lets through, per segment.
+    pub(super) access_sets: Arc<AccessSets>,
     /// Held for the engine's life: see [`FOLDER_LOCK`].
     _folder_lock: std::fs::File,
 }
@@ -183,6 +186,7 @@ impl Engine {
             }),
             wake: tokio::sync::Notify::new(),
             synonyms,
+            access_sets: Arc::default(),
             _folder_lock: folder_lock,
         }))
     }
@@ -311,9 +315,12 @@ pub(super) fn writer(index: &Index) -> tantivy::Result<IndexWriter> {
     index.writer_with_num_threads(1, WRITER_MEMORY)
 }
 
-/// The writer of a rebuild: one thread too, with more memory ([`REBUILD_WRITER_MEMORY`]).
+/// The writer of a rebuild: one thread a core (up to four), sharing [`REBUILD_WRITER_MEMORY`].
+/// A rebuild runs at first start, after an upgrade of the index or when asked for; searches
+/// use the old index meanwhile, so finishing soon matters more than leaving a core free.
 pub(super) fn rebuild_writer(index: &Index) -> tantivy::Result<IndexWriter> {
-    index.writer_with_num_threads(1, REBUILD_WRITER_MEMORY)
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    index.writer_with_num_threads(threads, REBUILD_WRITER_MEMORY)
 }
 
 /// Records the schema version in a freshly built index folder.

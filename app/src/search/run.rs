@@ -19,14 +19,13 @@ use tantivy::{
     DocAddress, DocSet, Order, Searcher, TantivyDocument, TantivyError, Term, TERMINATED,
 };
 
-use super::access::access_query;
 use super::engine::{Engine, SearchError};
 use super::model::{
     snippet_html, FacetCount, FacetGroup, PreviewHit, SearchHit, SearchQuery, SearchResults,
     SnippetPart, SortOrder, Suggestion, PER_PAGE, RESERVED_PARAMS,
 };
 use super::query::{self, Parsed, Term as Typed};
-use super::schema::{facet, words, yes_no, Fields, LABEL_SEPARATOR, RAW, STEM};
+use super::schema::{facet, snippet_analyzer, words, yes_no, Fields, LABEL_SEPARATOR, RAW, STEM};
 use crate::dates::Date;
 use crate::kinds::DocKind;
 use crate::orgs::{Nation, OrgRef};
@@ -263,6 +262,79 @@ fn truncate(text: &str, max: usize) -> String {
     format!("{cut} …")
 }
 
+/// The snippets of one page of results.
+struct Snippets<'a> {
+    /// The words to mark, as stems, with their weight.
+    marks: &'a BTreeMap<String, f32>,
+    /// Splits and stems text as the index does, stemming only words that may be marked.
+    analyzer: TextAnalyzer,
+    /// The stored text field snippets are taken from.
+    field: Field,
+}
+
+impl Snippets<'_> {
+    /// Where the matching words are, in the text or else the summary, marked; the summary when
+    /// neither has them.
+    fn of(&self, body: &str, summary: &str) -> Vec<SnippetPart> {
+        if !self.marks.is_empty() {
+            for text in [body, summary] {
+                let generator = SnippetGenerator::new(
+                    self.marks.clone(),
+                    self.analyzer.clone(),
+                    self.field,
+                    SNIPPET_CHARS,
+                );
+                let snippet = generator.snippet(text);
+                if snippet.highlighted().is_empty() {
+                    continue;
+                }
+                let fragment = snippet.fragment();
+                let range = snippet.fragment_range();
+                let mut parts = Vec::new();
+                let mut push = |text: &str, mark: bool| match parts.last_mut() {
+                    _ if text.is_empty() => {}
+                    Some(SnippetPart {
+                        text: last,
+                        mark: false,
+                    }) if !mark => last.push_str(text),
+                    _ => parts.push(SnippetPart {
+                        text: text.to_owned(),
+                        mark,
+                    }),
+                };
+                if range.start > 0 {
+                    push("… ", false);
+                }
+                let mut at = 0;
+                for r in collapse_overlapped_ranges(snippet.highlighted()) {
+                    let (Some(before), Some(marked)) =
+                        (fragment.get(at..r.start), fragment.get(r.clone()))
+                    else {
+                        continue;
+                    };
+                    push(before, false);
+                    push(marked, true);
+                    at = r.end;
+                }
+                push(fragment.get(at..).unwrap_or_default(), false);
+                if range.end < text.len() {
+                    push(" …", false);
+                }
+                return parts;
+            }
+        }
+        let text = if summary.trim().is_empty() {
+            body
+        } else {
+            summary
+        };
+        vec![SnippetPart {
+            text: truncate(text.trim(), SNIPPET_CHARS),
+            mark: false,
+        }]
+    }
+}
+
 impl Engine {
     /// [`Engine::search`], with the database id of each result.
     pub(super) fn search_with_ids(
@@ -428,6 +500,11 @@ impl Run<'_> {
         let mut labels: HashMap<(String, String), String> = HashMap::new();
         let mut hits = Vec::new();
         let mut ids = Vec::new();
+        let snippets = Snippets {
+            analyzer: snippet_analyzer(p.marks.keys()),
+            marks: &p.marks,
+            field: self.f.body,
+        };
         for addr in addrs {
             let doc: TantivyDocument = self.searcher.doc(addr)?;
             for label in doc.get_all(self.f.labels).filter_map(|v| v.as_str()) {
@@ -436,7 +513,7 @@ impl Run<'_> {
                     labels.insert((n.to_owned(), v.to_owned()), l.to_owned());
                 }
             }
-            if let Some(hit) = self.hit(&doc, &p.marks) {
+            if let Some(hit) = self.hit(&doc, &snippets) {
                 ids.push(
                     doc.get_first(self.f.id)
                         .and_then(|v| v.as_u64())
@@ -854,7 +931,7 @@ impl Run<'_> {
 
     /// The read rule as a query on the access fields.
     fn access(&self, rule: &AccessFilter) -> Box<dyn Query> {
-        access_query(&self.f, rule)
+        self.engine.access_sets.query(&self.f, rule)
     }
 
     /// The whole query, leaving out the filters of facet `skip_facet` and filter number
@@ -938,11 +1015,11 @@ impl Run<'_> {
     }
 
     /// A stored document as a result.
-    fn hit(&self, doc: &TantivyDocument, marks: &BTreeMap<String, f32>) -> Option<SearchHit> {
+    fn hit(&self, doc: &TantivyDocument, snippets: &Snippets) -> Option<SearchHit> {
         let f = self.f;
         let kind = DocKind::from_code(&text_of(doc, f.kind))?;
         let slug = text_of(doc, f.slug);
-        let snippet = self.snippet(marks, &text_of(doc, f.body), &text_of(doc, f.summary));
+        let snippet = snippets.of(&text_of(doc, f.body), &text_of(doc, f.summary));
         let status = (text_of(doc, f.readable) != yes_no(true))
             .then(|| DocStatus::parse(&text_of(doc, f.status)).ok())
             .flatten();
@@ -961,72 +1038,6 @@ impl Run<'_> {
             snippet,
             status,
         })
-    }
-
-    /// Where the matching words are, in the text or else the summary, marked; the summary when
-    /// neither has them.
-    fn snippet(
-        &self,
-        marks: &BTreeMap<String, f32>,
-        body: &str,
-        summary: &str,
-    ) -> Vec<SnippetPart> {
-        if !marks.is_empty() {
-            for text in [body, summary] {
-                let generator = SnippetGenerator::new(
-                    marks.clone(),
-                    self.stem.clone(),
-                    self.f.body,
-                    SNIPPET_CHARS,
-                );
-                let snippet = generator.snippet(text);
-                if snippet.highlighted().is_empty() {
-                    continue;
-                }
-                let fragment = snippet.fragment();
-                let range = snippet.fragment_range();
-                let mut parts = Vec::new();
-                let mut push = |text: &str, mark: bool| match parts.last_mut() {
-                    _ if text.is_empty() => {}
-                    Some(SnippetPart {
-                        text: last,
-                        mark: false,
-                    }) if !mark => last.push_str(text),
-                    _ => parts.push(SnippetPart {
-                        text: text.to_owned(),
-                        mark,
-                    }),
-                };
-                if range.start > 0 {
-                    push("… ", false);
-                }
-                let mut at = 0;
-                for r in collapse_overlapped_ranges(snippet.highlighted()) {
-                    let (Some(before), Some(marked)) =
-                        (fragment.get(at..r.start), fragment.get(r.clone()))
-                    else {
-                        continue;
-                    };
-                    push(before, false);
-                    push(marked, true);
-                    at = r.end;
-                }
-                push(fragment.get(at..).unwrap_or_default(), false);
-                if range.end < text.len() {
-                    push(" …", false);
-                }
-                return parts;
-            }
-        }
-        let text = if summary.trim().is_empty() {
-            body
-        } else {
-            summary
-        };
-        vec![SnippetPart {
-            text: truncate(text.trim(), SNIPPET_CHARS),
-            mark: false,
-        }]
     }
 
     /// The label of a facet value, taken from a document the viewer may read.

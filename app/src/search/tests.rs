@@ -2,7 +2,7 @@
 //! read rule in both directions, suggestions tell nothing about unreadable documents, and the
 //! index survives a lagging, missing, damaged or outdated state.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -10,6 +10,7 @@ use proptest::prelude::*;
 
 use super::engine::{Engine, INDEX_DIR};
 use super::model::{SearchQuery, SearchResults};
+use super::schema::{analyzers, first_two, snippet_analyzer, words, STEM};
 use crate::db::Db;
 use crate::permissions::{DocStatus, DocumentAccess, Viewer, Visibility};
 use crate::users::{CurrentUser, Role};
@@ -710,6 +711,41 @@ async fn renaming_an_organisation_reindexes_its_documents() {
     assert_eq!(total(&engine, "nation:wales"), 2);
 }
 
+#[tokio::test]
+async fn a_document_made_private_after_a_search_is_no_longer_found_by_outsiders() {
+    let scratch = Scratch::new("narrowed");
+    let db = database(&scratch.0).await;
+    small_corpus(&db).await;
+    let engine = built(&db, &scratch.0.join("search")).await;
+    // The anonymous read rule's documents are kept per segment after this search.
+    assert_eq!(total(&engine, "tapandgo"), 3);
+    let content = Scratch::new("narrowed-content");
+    write(
+        &content.0,
+        "organisations/org-a.md",
+        &org_file("org-a", ORGS[0].1, ORGS[0].2),
+    );
+    write(
+        &content.0,
+        "guides/org-a-guide.md",
+        &doc_file(
+            "guides",
+            &format!("{} guide", ORGS[0].1),
+            "org-a",
+            "organisation",
+            "published",
+            "tapandgo badges and readers",
+        ),
+    );
+    import(&db, &content.0).await;
+    engine.catch_up(&db).await.unwrap();
+    assert_eq!(
+        total(&engine, "tapandgo"),
+        2,
+        "kept sets must not outlive a change"
+    );
+}
+
 #[test]
 fn skipped_change_ids_hold_the_watermark_until_they_appear_or_time_out() {
     use super::indexer::{Follow, GAP_GRACE};
@@ -749,6 +785,43 @@ proptest! {
             prop_assert!(engine.preview(viewer, &q, 8).is_ok());
         }
     }
+
+    /// The English stemmer keeps the beginning of a word (its first two letters, or its first
+    /// when the stem has one), which lets snippets skip stemming words that cannot match
+    /// (`schema::snippet_analyzer`).
+    #[test]
+    fn stemming_keeps_the_beginning_of_a_word(word in "[a-z]{1,16}|[aeiouy]{1,2}(ed|ing|s|ies|ied|ly)|(ski|dy|ly|ti|id|ug|ea|on|si|ne|ho|at|co|bi|an)[a-z]{0,6}") {
+        let stem = stem(&word);
+        prop_assert!(!stem.is_empty(), "{} stems to nothing", word);
+        if stem.chars().count() >= 2 {
+            prop_assert_eq!(first_two(&stem), first_two(&word), "{} stems to {}", word, stem);
+        } else {
+            prop_assert!(word.starts_with(&stem), "{} stems to {}", word, stem);
+        }
+    }
+
+    /// Snippets find the same words as a full stemmer: any word whose stem is marked is stemmed
+    /// to it, and unmarked words never turn into a marked stem.
+    #[test]
+    fn snippet_analyzer_stems_every_word_that_could_be_marked(
+        text in "([a-z]{1,12}[ ,.]){1,40}",
+        picked in proptest::collection::vec(0usize..40, 1..4),
+    ) {
+        let all: Vec<String> = text.split([' ', ',', '.']).filter(|w| !w.is_empty()).map(str::to_owned).collect();
+        let marks: BTreeSet<String> = picked.iter().map(|i| stem(&all[i % all.len()])).collect();
+        let full: Vec<String> = all.iter().map(|w| stem(w)).collect();
+        let cheap = words(&mut snippet_analyzer(marks.iter()), &text);
+        prop_assert_eq!(cheap.len(), full.len());
+        for (c, f) in cheap.iter().zip(&full) {
+            prop_assert_eq!(marks.contains(c), marks.contains(f), "{} / {}", c, f);
+        }
+    }
+}
+
+/// A word's stem, by the index's own analyzer.
+fn stem(word: &str) -> String {
+    let mut analyzer = analyzers().into_iter().find(|(n, _)| *n == STEM).unwrap().1;
+    words(&mut analyzer, word).pop().unwrap_or_default()
 }
 
 /// One engine over the small corpus, shared by the cases of the property test.
