@@ -27,6 +27,8 @@ crate::coded_enum! {
         VisibilityChanged = "visibility-changed", "Visibility changed";
         EventCreated = "event-created", "Event created";
         EventUpdated = "event-updated", "Event updated";
+        WaiverGranted = "waiver-granted", "Rule waived";
+        WaiverWithdrawn = "waiver-withdrawn", "Waiver withdrawn";
     }
 }
 

@@ -161,6 +161,23 @@ pub struct FacetValue {
     pub label: String,
 }
 
+/// What [`Kind::complete_page`] may use: the database, who is looking, the document's
+/// organisation and the day the page is shown.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy)]
+pub struct PageContext<'a> {
+    pub db: &'a crate::db::Db,
+    pub viewer: &'a crate::permissions::Viewer,
+    pub org_id: i64,
+    pub org_slug: &'a str,
+    pub today: Date,
+}
+
+/// The page a kind completes, later.
+#[cfg(feature = "ssr")]
+pub type PageFuture<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = crate::error::AppResult<T>> + Send + 'a>>;
+
 /// A kind of document, with typed fields.
 pub trait Kind: Send + Sync + 'static {
     /// What a document of this kind has beyond the common fields; stored as JSON and written in
@@ -226,6 +243,13 @@ pub trait Kind: Send + Sync + 'static {
     /// shown (checks that depend on dates are judged as of then).
     #[cfg(feature = "ssr")]
     fn page(fields: Self::Fields, links: Vec<LinkedDoc>, today: Date) -> Self::Page;
+    /// Adds to the page what the kind stores about the document's organisation besides the
+    /// document itself, as this viewer may see it (a configuration's waivers); the page as it
+    /// is by default. Called on every page and revision shown, never cached.
+    #[cfg(feature = "ssr")]
+    fn complete_page(page: Self::Page, _cx: PageContext<'_>) -> PageFuture<'_, Self::Page> {
+        Box::pin(std::future::ready(Ok(page)))
+    }
     /// The fields as search indexes them: their plain text (Markdown rendered to text), and a
     /// value for each of [`Self::SEARCH_FACETS`].
     #[cfg(feature = "ssr")]
@@ -278,6 +302,13 @@ pub trait DocumentKind: Send + Sync + 'static {
         links: Vec<LinkedDoc>,
         today: Date,
     ) -> Result<serde_json::Value, String>;
+    /// See [`Kind::complete_page`].
+    #[cfg(feature = "ssr")]
+    fn complete_page<'a>(
+        &'a self,
+        page: serde_json::Value,
+        cx: PageContext<'a>,
+    ) -> PageFuture<'a, serde_json::Value>;
     fn search_facets(&self) -> &'static [SearchFacet];
     /// The fields as search indexes them; `Err` says why they cannot be read.
     #[cfg(feature = "ssr")]
@@ -430,6 +461,21 @@ impl<K: Kind> DocumentKind for Registered<K> {
         today: Date,
     ) -> Result<serde_json::Value, String> {
         Ok(value(&K::page(typed(fields)?, links, today)))
+    }
+
+    #[cfg(feature = "ssr")]
+    fn complete_page<'a>(
+        &'a self,
+        page: serde_json::Value,
+        cx: PageContext<'a>,
+    ) -> PageFuture<'a, serde_json::Value> {
+        Box::pin(async move {
+            let page: K::Page = typed(&page).map_err(|e| {
+                tracing::error!(kind = K::NAMES.code, "kind page: {e}");
+                crate::error::AppError::Unreadable
+            })?;
+            Ok(value(&K::complete_page(page, cx).await?))
+        })
     }
 
     fn search_facets(&self) -> &'static [SearchFacet] {

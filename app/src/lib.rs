@@ -56,7 +56,9 @@ use documents::pages::{
 };
 use documents::DocKind;
 use events::pages::{EventListPage, EventPage};
+use pages::compare::ComparePageView;
 use pages::orgs::{OrgAccessPage, OrgDetailPage, OrgsPage};
+use pages::waivers::WaiversPageView;
 use pages::HomePage;
 use search::page::SearchPage;
 
@@ -140,6 +142,10 @@ fn routes() -> impl IntoView {
     let children = RouteChildren::to_children(|| {
         (
             view! { <Route path=path!("/") view=HomePage ssr=SsrMode::Async/> }.into_inner(),
+            // Before the kinds' routes: `compare` is a reserved slug (`slugs::RESERVED`), never
+            // a configuration's.
+            view! { <Route path=path!("/access/compare") view=ComparePageView ssr=SsrMode::Async/> }
+                .into_inner(),
             StaticVec::from(DocKind::all().map(document_routes).collect::<Vec<_>>()),
             view! {
                 <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
@@ -147,6 +153,7 @@ fn routes() -> impl IntoView {
                 <Route path=path!("/orgs") view=OrgsPage ssr=SsrMode::Async/>
                 <Route path=path!("/orgs/:slug") view=OrgDetailPage ssr=SsrMode::Async/>
                 <Route path=path!("/orgs/:slug/access") view=OrgAccessPage ssr=SsrMode::Async/>
+                <Route path=path!("/orgs/:slug/access/waivers") view=WaiversPageView ssr=SsrMode::Async/>
                 <Route path=path!("/events") view=EventListPage ssr=SsrMode::Async/>
                 <Route path=path!("/events/:id") view=EventPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>

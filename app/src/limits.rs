@@ -25,6 +25,13 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 pub const MAX_CHOICE_CHARS: usize = 40;
 /// Longest comment on a revision or a workflow step.
 pub const MAX_COMMENT_CHARS: usize = 1000;
+/// Longest justification of a waiver of an access-management rule.
+pub const MAX_JUSTIFICATION_CHARS: usize = 1000;
+/// The furthest a waiver's last day may be from the day it is granted: 365 days, so every
+/// waiver is looked at again within a year.
+pub const MAX_WAIVER_DAYS: i64 = 365;
+/// Most organisations compared side by side at once: more columns do not fit a page.
+pub const MAX_COMPARED: usize = 6;
 /// Longest one-line text: names, products, sites, departments, phases, milestones, owners.
 pub const MAX_LINE_CHARS: usize = 200;
 /// Longest short paragraph: a risk's description or mitigation.

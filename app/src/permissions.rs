@@ -327,6 +327,13 @@ impl Viewer {
                 .is_some_and(|u| u.org_id == org_id && u.role >= Role::Publisher)
     }
 
+    /// May this viewer waive a failing rule of this organisation's access-management
+    /// configuration, and withdraw its waivers? Its publishers (and administrators): the people
+    /// who answer for what it publishes, and who may not approve their own change.
+    pub fn can_waive_for(&self, org_id: i64) -> bool {
+        self.can_publish_for(org_id)
+    }
+
     /// May this viewer approve the newest revision, given the authors of every revision saved
     /// since the last approved one (`None` for the importer)? Nobody but an admin approves a
     /// change they had a hand in: a colleague's small edit on top does not make a publisher's
@@ -729,6 +736,16 @@ mod tests {
         assert!(!anonymous.can_read_revision(&archived, &public));
         assert!(!user(5, 1, Role::Reader).can_read_revision(&archived, &public));
         assert!(user(5, 1, Role::Editor).can_read_revision(&archived, &public_draft));
+    }
+
+    #[test]
+    fn only_publishers_and_admins_waive_rules_and_only_for_their_own_organisation() {
+        assert!(member(1, Role::Publisher).can_waive_for(1));
+        assert!(!member(1, Role::Publisher).can_waive_for(2));
+        assert!(!member(1, Role::Editor).can_waive_for(1));
+        assert!(!member(1, Role::Reader).can_waive_for(1));
+        assert!(!Viewer::anonymous().can_waive_for(1));
+        assert!(member(2, Role::Admin).can_waive_for(1));
     }
 
     #[test]

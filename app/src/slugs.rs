@@ -1,7 +1,17 @@
 //! The names that appear in addresses: slugs (`/guides/{slug}`) and tags (`/guides?tag=`).
 
+/// Slugs taken by pages of the portal beside the documents: `/{kind}/new` (the editor) and
+/// `/access/compare`. A configuration's slug is its organisation's, so no organisation may be
+/// called so either.
+pub const RESERVED: &[&str] = &["new", "compare"];
+
 /// Checks a slug: the part of an address after its kind or section.
 pub fn validate_slug(slug: &str) -> Result<(), String> {
+    if RESERVED.contains(&slug) {
+        return Err(format!(
+            "{slug:?} is reserved for a page of the portal (like /guides/{slug}); choose another"
+        ));
+    }
     let ok = !slug.is_empty()
         && slug.len() <= 100
         && slug
@@ -47,5 +57,16 @@ mod tests {
         assert!(normalise_tag("smart cards").is_err());
         assert!(validate_slug("fast-user-switching").is_ok());
         assert!(validate_slug("Fast_User").is_err());
+    }
+
+    #[test]
+    fn the_addresses_of_the_portals_own_pages_are_no_ones_slug() {
+        // `/access/new` is the editor and `/access/compare` the comparison, so neither may be
+        // a configuration's (an organisation's) slug, nor any document's.
+        for reserved in ["new", "compare"] {
+            let e = validate_slug(reserved).unwrap_err();
+            assert!(e.contains("is reserved"), "{e}");
+        }
+        assert!(validate_slug("compare-notes").is_ok());
     }
 }

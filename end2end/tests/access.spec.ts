@@ -150,4 +150,73 @@ test.describe('access-management configurations', () => {
     await expect(page).toHaveURL(new RegExp(`${PATH}$`));
     await expect(notice(page)).toHaveText('Draft saved');
   });
+
+  test('two organisations compared side by side, differences marked in words, chosen with a form', async ({ page }) => {
+    await signIn(page, users.otherOrgReader);
+    await page.goto('/access/compare');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Compare access-management configurations');
+    const form = page.locator('form.ts-filter');
+    await form.getByLabel('NHS Fife').check();
+    await form.getByLabel('NHS Lothian').check();
+    await form.getByRole('button', { name: 'Compare' }).click();
+    await expect(page).toHaveURL(/\/access\/compare\?orgs=nhs-fife&orgs=nhs-lothian$/);
+
+    const settings = page.getByRole('region', { name: 'Key settings' });
+    await expect(settings.getByRole('columnheader', { name: 'NHS Fife' })).toBeVisible();
+    await expect(settings.getByRole('columnheader', { name: 'NHS Lothian' })).toBeVisible();
+    const training = page.locator('#setting-training-coverage');
+    await expect(training.getByRole('rowheader')).toContainText('Differs');
+    await expect(training.getByRole('rowheader')).toContainText(/Median \d+/);
+    await expect(training.getByRole('cell').first()).toContainText(/above the median|at the median|below the median/);
+    await expect(page.getByRole('heading', { level: 2, name: 'Administrator access' })).toBeVisible();
+    // The other organisation's reader adopts nothing: they do not edit.
+    await expect(page.getByRole('button', { name: /^Adopt this setting/ })).toHaveCount(0);
+    await expectAccessible(page, 'configurations compared');
+
+    // An organisation whose configuration is not shared reads like one that does not exist.
+    await page.goto('/access/compare?orgs=leeds-teaching-hospitals,no-such-trust');
+    const missing = page.getByRole('status').filter({ hasText: 'No access-management configuration is shared with you for' });
+    await expect(missing.getByRole('listitem')).toHaveText(['leeds-teaching-hospitals', 'no-such-trust']);
+    await expectAccessible(page, 'comparison with organisations not shared');
+  });
+
+  test('a publisher waives a failing rule, sees it on the scorecard, and withdraws it', async ({ page }) => {
+    await signIn(page, users.publisher);
+    await page.goto('/orgs/nhs-fife/access');
+    // A failing rule other than WS-01, which the first test toggles.
+    const waive = page.getByRole('link', { name: /^Waive this rule \((?!WS-01)[A-Z]+-\d\d\)$/ }).first();
+    const code = /rule=([A-Z]+-\d\d)#waive$/.exec((await waive.getAttribute('href')) ?? '')![1];
+    await waive.click();
+    await expect(page).toHaveURL(new RegExp(`/orgs/nhs-fife/access/waivers\\?rule=${code}#waive$`));
+    await expect(page.getByLabel('Rule')).toHaveValue(code);
+
+    // A mistake first: the last day too far ahead. The summary names it; what was typed is kept.
+    const justification = `Browser test ${test.info().project.name}: accepted until the next review.`;
+    await page.getByLabel('Justification').fill(justification);
+    await page.getByLabel('Last day of the waiver').fill('2099-01-01');
+    await page.getByRole('button', { name: 'Waive the rule' }).click();
+    const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+    await expect(summary.getByRole('link', { name: /days ahead/ })).toHaveAttribute('href', '#waiver-until');
+    await expect(page.getByLabel('Justification')).toHaveValue(justification);
+    await expectAccessible(page, 'waiver form with an error');
+
+    const until = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('Rule').selectOption(code);
+    await page.getByLabel('Last day of the waiver').fill(until);
+    await page.getByRole('button', { name: 'Waive the rule' }).click();
+    await expect(page).toHaveURL(new RegExp(`/orgs/nhs-fife/access#rule-${code}$`));
+    await expect(notice(page)).toHaveText(`${code} is waived until ${until}`);
+    await expect(result(page, code)).toContainText('Waived');
+    await expect(result(page, code)).toContainText(`Waived until ${until} by ${users.publisher.name}: ${justification}`);
+    await expectAccessible(page, 'scorecard with a waiver');
+
+    // Withdrawn: the rule fails again.
+    await page.getByRole('link', { name: 'Waive a failing rule or withdraw a waiver' }).click();
+    await page.getByRole('button', { name: `Withdraw the waiver of ${code}` }).click();
+    await expect(notice(page)).toHaveText(`The waiver of ${code} is withdrawn`);
+    await expectAccessible(page, 'waivers page');
+    await page.goto('/orgs/nhs-fife/access');
+    await expect(result(page, code)).toHaveText('Fail');
+    await expect(page.locator(`#rule-${code}`).getByRole('link', { name: `Waive this rule (${code})` })).toBeVisible();
+  });
 });

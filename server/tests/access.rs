@@ -5,7 +5,10 @@
 
 mod common;
 
-use common::{content_tree, input_value, location, post_form, repo_root, TestServer, PASSWORD};
+use common::{
+    content_tree, input_value, location, post_form, repo_root, unescaped as text, TestServer,
+    PASSWORD,
+};
 
 const FIFE_EDITOR: &str = "callum.sampleton@fife.nhs.example";
 const FIFE_PUBLISHER: &str = "morag.testwell@fife.nhs.example";
@@ -141,15 +144,6 @@ async fn step(
 }
 
 /// The decoded text of a page, for finding what a person reads.
-fn text(page: &str) -> String {
-    page.replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
 #[tokio::test]
 async fn invalid_yaml_is_refused_with_line_column_and_field_and_nothing_is_stored() {
     let server = start().await;

@@ -467,6 +467,102 @@ const NEW: [Cell; 8] = [
     S(200),
 ];
 const OPEN: [Cell; 8] = [S(200); 8];
+/// `/access/compare?orgs={slug}`: the configuration is compared for those who may read it (its
+/// organisation's staff read a draft, as on its page), and for anyone else the page says none
+/// is shared, exactly as for an organisation that does not exist.
+const COMPARED: DocRows = &[
+    (
+        Doc::Public,
+        [
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+        ],
+    ),
+    (
+        Doc::Network,
+        [
+            L(false),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+        ],
+    ),
+    (
+        Doc::Organisation,
+        [
+            L(false),
+            L(true),
+            L(true),
+            L(true),
+            L(false),
+            L(false),
+            L(false),
+            L(true),
+        ],
+    ),
+    (
+        Doc::Draft,
+        [
+            L(false),
+            L(false),
+            L(true),
+            L(true),
+            L(false),
+            L(false),
+            L(false),
+            L(true),
+        ],
+    ),
+    (Doc::Widened, [L(true); 8]),
+    (
+        Doc::Narrowed,
+        [
+            L(false),
+            L(true),
+            L(true),
+            L(true),
+            L(false),
+            L(false),
+            L(false),
+            L(true),
+        ],
+    ),
+    (
+        Doc::Archived,
+        [
+            L(false),
+            L(false),
+            L(true),
+            L(true),
+            L(false),
+            L(false),
+            L(false),
+            L(true),
+        ],
+    ),
+];
+/// `/orgs/{slug}/access/waivers`: the organisation's publishers (and admins) alone, whatever
+/// its configuration's state; nobody else learns anything from the answer.
+const WAIVERS: [Cell; 8] = [
+    S(401),
+    S(403),
+    S(403),
+    S(200),
+    S(403),
+    S(403),
+    S(403),
+    S(200),
+];
 
 /// The stored code of a kind, by its path.
 fn code(kind: &str) -> &'static str {
@@ -489,7 +585,8 @@ type DocRows = &'static [(Doc, [Cell; 8])];
 fn kinds_of(route: &str, doc: Option<Doc>) -> &'static [&'static str] {
     if route.ends_with("/export.yaml")
         || route.ends_with("/export.json")
-        || route == "/orgs/{slug}/access"
+        || route.starts_with("/orgs/{slug}/access")
+        || route.starts_with("/access/compare")
     {
         &KINDS[3..]
     } else if route.contains("{kind}") || doc.is_some() {
@@ -578,6 +675,15 @@ fn table() -> Vec<(&'static str, Rows)> {
         ("/{kind}/{slug}/export.json", doc_rows(PAGE)),
         // An organisation's configuration, as its page shows it; 404 when not readable.
         ("/orgs/{slug}/access", doc_rows(PAGE)),
+        // Waivers of its rules: for the organisation's publishers.
+        (
+            "/orgs/{slug}/access/waivers",
+            Doc::ALL.iter().map(|d| (Some(*d), WAIVERS)).collect(),
+        ),
+        // Configurations compared: the page and its form for everyone; a configuration in it
+        // for those who may read it.
+        ("/access/compare", vec![(None, OPEN)]),
+        ("/access/compare?orgs={slug}", doc_rows(COMPARED)),
         ("/api/v1/{kind}", doc_rows(LISTED)),
         ("/api/v1/{kind}/{slug}", doc_rows(PAGE)),
         // Search finds what lists show: published documents the viewer may read.
@@ -647,6 +753,14 @@ const SERVER_FUNCTIONS_ELSEWHERE: &[(&str, &str)] = &[
     ("/api/notice", "publishing.rs"),
     ("/api/orgs/list", "this file through /orgs"),
     ("/api/orgs/get", "this file through /orgs/{slug}"),
+    (
+        "/api/waivers/page",
+        "this file through /orgs/{slug}/access/waivers",
+    ),
+    ("/api/waivers/grant", "waivers.rs"),
+    ("/api/waivers/withdraw", "waivers.rs"),
+    ("/api/access/compare", "this file through /access/compare"),
+    ("/api/access/adopt", "compare.rs"),
 ];
 /// Routes outside Leptos that take posts, with the test file that covers who may use them.
 const POST_ROUTES_ELSEWHERE: &[(&str, &str)] = &[(
@@ -725,8 +839,10 @@ const EVENT_SERVER_FUNCTIONS: &[(&str, EventRows)] = &[
 
 fn kind_template(path: &str) -> String {
     let mut segments: Vec<String> = path.split('/').map(str::to_owned).collect();
-    // A kind's pages start with its path; the schema is not a configuration.
-    if path != "/access/schema.json" && segments.get(1).is_some_and(|s| KINDS.contains(&s.as_str()))
+    // A kind's pages start with its path; the schema and the comparison are not a
+    // configuration's.
+    if !["/access/schema.json", "/access/compare"].contains(&path)
+        && segments.get(1).is_some_and(|s| KINDS.contains(&s.as_str()))
     {
         segments[1] = "{kind}".into();
     }
@@ -952,7 +1068,13 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
                 let path = concrete(route, kind, doc);
                 // Lists on pages other than /{kind} hold every kind; look for this kind's slug.
                 let needle = doc.map(|d| format!("/{kind}/{}", slug_in(kind, d)));
-                let expected = expected(kind, row);
+                // Configurations are never public; a page about none in particular (the
+                // comparison's form) is open like any other.
+                let expected = if doc.is_some() {
+                    expected(kind, row)
+                } else {
+                    row
+                };
                 let clients = viewers(kind, doc);
                 for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(expected)) {
                     cells += 1;

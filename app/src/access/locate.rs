@@ -237,6 +237,66 @@ impl<'de> Visitor<'de> for KeySeek<'_> {
     }
 }
 
+/// The YAML text with the value of `section.key`, a top-level mapping's field, set to `value`
+/// (a YAML scalar), everything else kept as written, comments included: the value replaced on
+/// its line (a comment after it kept), or the field added as the section's first, or the
+/// section added at the end. `Err` says why it cannot be done by hand-free editing (the section
+/// written inline, `operations: {}`); the caller checks the result like any text.
+pub fn set_scalar(yaml: &str, section: &str, key: &str, value: &str) -> Result<String, String> {
+    let mut lines: Vec<String> = yaml.lines().map(str::to_owned).collect();
+    let field = FieldPath(vec![
+        Step::Key(section.to_owned()),
+        Step::Key(key.to_owned()),
+    ]);
+    if let Some(at) = locate(yaml, &field, Target::Value) {
+        let line = lines
+            .get_mut(at.line - 1)
+            .ok_or("the value is not where it was found")?;
+        let start = line
+            .char_indices()
+            .nth(at.column - 1)
+            .map(|(i, _)| i)
+            .ok_or("the value is not where it was found")?;
+        if !line[..start].trim_end().ends_with(':') {
+            return Err(format!("{section}.{key} is not written on one line"));
+        }
+        // A comment after the value stays, with the space before it.
+        let rest = &line[start..];
+        let comment = rest
+            .find(" #")
+            .map(|i| rest[rest[..=i].trim_end().len()..].to_owned())
+            .unwrap_or_default();
+        *line = format!("{}{value}{comment}", &line[..start]);
+    } else if let Some(at) = locate(
+        yaml,
+        &FieldPath(vec![Step::Key(section.to_owned())]),
+        Target::Key,
+    ) {
+        let header = &lines[at.line - 1];
+        let after = header
+            .split_once(':')
+            .map(|(_, rest)| rest.trim())
+            .unwrap_or_default();
+        if !(after.is_empty() || after.starts_with('#')) {
+            return Err(format!(
+                "{section} is written on one line; write {key} in it by hand"
+            ));
+        }
+        let own = header.len() - header.trim_start().len();
+        let indent = lines[at.line..]
+            .iter()
+            .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            .map(|l| l.len() - l.trim_start().len())
+            .filter(|n| *n > own)
+            .unwrap_or(own + 2);
+        lines.insert(at.line, format!("{}{key}: {value}", " ".repeat(indent)));
+    } else {
+        lines.push(format!("{section}:"));
+        lines.push(format!("  {key}: {value}"));
+    }
+    Ok(lines.join("\n") + "\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,5 +354,23 @@ remote_access: []
     fn paths_print_as_fields_and_indexes() {
         let p = path(&[key("user_policies"), Step::Index(2), key("lockout")]);
         assert_eq!(p.to_string(), "user_policies[2].lockout");
+    }
+
+    #[test]
+    fn a_scalar_is_set_in_place_added_to_its_section_or_with_its_section() {
+        let yaml = "schema_version: 1\norganisation: x\noperations:\n    # trained\n    training_coverage_percent: 80  # last audit\n    it_ot_separation: none\n";
+        assert_eq!(
+            set_scalar(yaml, "operations", "training_coverage_percent", "93").unwrap(),
+            "schema_version: 1\norganisation: x\noperations:\n    # trained\n    training_coverage_percent: 93  # last audit\n    it_ot_separation: none\n"
+        );
+        assert_eq!(
+            set_scalar(yaml, "operations", "backup_last_tested", "\"2026-01-10\"").unwrap(),
+            "schema_version: 1\norganisation: x\noperations:\n    backup_last_tested: \"2026-01-10\"\n    # trained\n    training_coverage_percent: 80  # last audit\n    it_ot_separation: none\n"
+        );
+        assert_eq!(
+            set_scalar(yaml, "spine", "grace_period_s", "300").unwrap(),
+            format!("{yaml}spine:\n  grace_period_s: 300\n")
+        );
+        assert!(set_scalar("operations: {}\n", "operations", "it_ot_separation", "none").is_err());
     }
 }

@@ -8,6 +8,7 @@
 //!   every error located by line, column and field (`locate`).
 
 pub mod checks;
+pub mod compare;
 pub mod findings;
 #[cfg(feature = "ssr")]
 pub mod locate;

@@ -61,6 +61,28 @@ pub struct ScoreLine {
     pub rationale: String,
     /// The slug of the guide that explains the rule.
     pub guide: String,
+    /// The organisation's newest waiver of the rule, for a rule that fails.
+    #[serde(default)]
+    pub waiver: Option<WaiverNote>,
+}
+
+impl ScoreLine {
+    /// Whether the rule fails but a waiver in force accepts that for now.
+    pub fn waived(&self) -> bool {
+        self.outcome == Outcome::Fail && self.waiver.as_ref().is_some_and(|w| !w.lapsed)
+    }
+}
+
+/// A publisher's waiver of a failing rule, as the scorecard shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverNote {
+    /// The last day it holds.
+    pub until: Date,
+    /// Who granted it.
+    pub by: String,
+    pub justification: String,
+    /// Its last day has passed, so the rule counts as failing again.
+    pub lapsed: bool,
 }
 
 /// Every rule's result, with the counts a summary gives.
@@ -69,6 +91,9 @@ pub struct Scorecard {
     /// The day the rules were checked as of.
     pub checked_on: Date,
     pub lines: Vec<ScoreLine>,
+    /// Where the viewer manages the organisation's waivers, when they may grant them.
+    #[serde(default)]
+    pub waivers_href: Option<String>,
 }
 
 impl Scorecard {
@@ -88,21 +113,44 @@ impl Scorecard {
                     expected: f.expected.clone(),
                     rationale: f.rule.rationale.to_owned(),
                     guide: f.rule.guide.to_owned(),
+                    waiver: None,
                 })
                 .collect(),
+            waivers_href: None,
         }
     }
 
-    /// How many lines have this outcome.
-    pub fn count(&self, outcome: Outcome) -> usize {
-        self.lines.iter().filter(|l| l.outcome == outcome).count()
+    /// Notes each failing rule's newest waiver (`waivers` gives it by rule code); a waiver of a
+    /// rule that no longer fails is not shown.
+    pub fn note_waivers(&mut self, mut newest: impl FnMut(&str) -> Option<WaiverNote>) {
+        for line in &mut self.lines {
+            line.waiver = if line.outcome == Outcome::Fail {
+                newest(&line.code)
+            } else {
+                None
+            };
+        }
     }
 
-    /// The codes of the `must` rules with this outcome.
+    /// How many lines have this outcome; a failing rule under a waiver in force is counted as
+    /// waived ([`Self::waived`]), not as failing.
+    pub fn count(&self, outcome: Outcome) -> usize {
+        self.lines
+            .iter()
+            .filter(|l| l.outcome == outcome && !l.waived())
+            .count()
+    }
+
+    /// How many failing rules a waiver in force accepts for now.
+    pub fn waived(&self) -> usize {
+        self.lines.iter().filter(|l| l.waived()).count()
+    }
+
+    /// The codes of the `must` rules with this outcome, leaving out those waived.
     pub fn must(&self, outcome: Outcome) -> Vec<&str> {
         self.lines
             .iter()
-            .filter(|l| l.severity == Severity::Must && l.outcome == outcome)
+            .filter(|l| l.severity == Severity::Must && l.outcome == outcome && !l.waived())
             .map(|l| l.code.as_str())
             .collect()
     }

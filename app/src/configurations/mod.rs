@@ -16,6 +16,7 @@ use crate::components::form::{Errors, FormError};
 use crate::kind::{BodyUse, DocLink, FileFormat, Kind, KindNames};
 
 pub mod sections;
+pub mod waivers;
 
 /// The configuration as YAML, its only format; a JSON file is YAML too.
 pub const YAML: FileFormat = FileFormat {
@@ -58,6 +59,11 @@ pub enum ConfigurationPage {
 
 /// The access-management configuration kind.
 pub struct Configurations;
+
+/// Where an organisation's publishers grant and withdraw waivers.
+pub fn waivers_href(org_slug: &str) -> String {
+    format!("/orgs/{org_slug}/access/waivers")
+}
 
 /// The text as kept: line endings as `\n`, no byte-order mark, one final newline.
 fn normalise(text: &str) -> String {
@@ -166,6 +172,25 @@ impl Kind for Configurations {
         today: crate::dates::Date,
     ) -> ConfigurationPage {
         server::page(fields.configuration, today)
+    }
+
+    /// The organisation's waivers on the scorecard, judged as of the page's day, and where its
+    /// publishers manage them.
+    #[cfg(feature = "ssr")]
+    fn complete_page(
+        mut page: ConfigurationPage,
+        cx: crate::kind::PageContext<'_>,
+    ) -> crate::kind::PageFuture<'_, ConfigurationPage> {
+        Box::pin(async move {
+            if let ConfigurationPage::Readable { scorecard, .. } = &mut page {
+                let all = waivers::for_org(cx.db, cx.org_id).await?;
+                scorecard.note_waivers(|code| waivers::newest_note(&all, code, cx.today));
+                if cx.viewer.can_waive_for(cx.org_id) {
+                    scorecard.waivers_href = Some(waivers_href(cx.org_slug));
+                }
+            }
+            Ok(page)
+        })
     }
 
     #[cfg(feature = "ssr")]

@@ -21,6 +21,9 @@ fn outcome_tag(outcome: Outcome) -> (&'static str, &'static str) {
     }
 }
 
+/// The tag of a failing rule that a waiver in force accepts for now.
+const WAIVED_TAG: (&str, &str) = ("nhsuk-tag nhsuk-tag--blue", "Waived");
+
 fn severity_label(severity: Severity) -> &'static str {
     match severity {
         Severity::Must => "Must",
@@ -76,10 +79,15 @@ pub fn ConfigurationDetails(page: ConfigurationPage) -> impl IntoView {
 #[component]
 fn ScorecardView(scorecard: Scorecard) -> impl IntoView {
     let total = scorecard.lines.len();
-    let counts: Vec<(Outcome, usize)> = Outcome::ALL
+    let mut counts: Vec<((&str, &str), usize)> = Outcome::ALL
         .iter()
-        .map(|o| (*o, scorecard.count(*o)))
+        .map(|o| (outcome_tag(*o), scorecard.count(*o)))
         .collect();
+    let waived = scorecard.waived();
+    if waived > 0 {
+        counts.insert(2, (WAIVED_TAG, waived));
+    }
+    let waivers_href = scorecard.waivers_href.clone();
     let failing = scorecard
         .must(Outcome::Fail)
         .into_iter()
@@ -96,8 +104,7 @@ fn ScorecardView(scorecard: Scorecard) -> impl IntoView {
         <h2 id="scorecard">"Scorecard"</h2>
         <p>{format!("Checked against {total} best-practice rules as of ")}<time datetime=checked_on.clone()>{checked_on.clone()}</time>"."</p>
         <ul class="nhsuk-list ts-score-counts" aria-label="Results">
-            {counts.into_iter().map(|(outcome, n)| {
-                let (class, label) = outcome_tag(outcome);
+            {counts.into_iter().map(|((class, label), n)| {
                 view! { <li><strong class=class>{label}</strong>" "{format!("{n} {}", rules(n))}</li> }
             }).collect_view()}
         </ul>
@@ -117,21 +124,39 @@ fn ScorecardView(scorecard: Scorecard) -> impl IntoView {
                 <p>{format!("{} must {} cannot be checked because facts are missing: {}. Add them to the configuration.", unknown.len(), rules(unknown.len()), unknown.join(", "))}</p>
             </div>
         })}
+        {waivers_href.clone().map(|href| view! {
+            <p><a href=href>"Waive a failing rule or withdraw a waiver"</a></p>
+        })}
         <table class="nhsuk-table ts-scorecard">
             <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">"Each rule's result"</caption>
             <TableHead columns=vec!["Rule", "Severity", "Result", "Observed", "Expected"]/>
             <tbody class="nhsuk-table__body">
                 {scorecard.lines.into_iter().map(|line| {
-                    let (class, label) = outcome_tag(line.outcome);
+                    let (class, label) = if line.waived() { WAIVED_TAG } else { outcome_tag(line.outcome) };
                     let guide = format!("/guides/{}", line.guide);
+                    let waive = (line.outcome == Outcome::Fail && !line.waived())
+                        .then(|| waivers_href.clone())
+                        .flatten()
+                        .map(|href| view! {
+                            <br/><a href=format!("{href}?rule={}#waive", line.code)>"Waive this rule"<span class="nhsuk-u-visually-hidden">{format!(" ({})", line.code)}</span></a>
+                        });
+                    let waiver = line.waiver.clone().map(|w| {
+                        let text = if w.lapsed {
+                            format!("A waiver by {} lapsed after {}: {}", w.by, w.until, w.justification)
+                        } else {
+                            format!("Waived until {} by {}: {}", w.until, w.by, w.justification)
+                        };
+                        view! { <p class="nhsuk-body-s ts-waiver">{text}</p> }
+                    });
                     view! {
                         <tr class="nhsuk-table__row" id=format!("rule-{}", line.code)>
                             <td class="nhsuk-table__cell">
                                 <strong>{line.code.clone()}</strong>" "{line.title}
                                 <br/><a href=guide>"Read the guide"<span class="nhsuk-u-visually-hidden">{format!(" for {}", line.code)}</span></a>
+                                {waive}
                             </td>
                             <td class="nhsuk-table__cell">{severity_label(line.severity)}</td>
-                            <td class="nhsuk-table__cell"><strong class=class>{label}</strong></td>
+                            <td class="nhsuk-table__cell"><strong class=class>{label}</strong>{waiver}</td>
                             <td class="nhsuk-table__cell">{line.observed}</td>
                             <td class="nhsuk-table__cell">{line.expected}</td>
                         </tr>

@@ -18,6 +18,7 @@ crate::coded_enum! {
         Organisation = "organisation", "Organisation";
         User = "user", "User";
         Event = "event", "Event";
+        Waiver = "waiver", "Waiver";
     }
 }
 

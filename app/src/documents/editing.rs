@@ -210,13 +210,8 @@ async fn check(
                 errors.push(FormError::new("new_slug", message));
                 String::new()
             } else {
-                match crate::slugs::validate_slug(&wanted) {
-                    Ok(()) if wanted == "new" => errors.push(FormError::new(
-                        "new_slug",
-                        "Web address: \"new\" is reserved; choose another",
-                    )),
-                    Ok(()) => {}
-                    Err(m) => errors.push(FormError::new("new_slug", format!("Web address: {m}"))),
+                if let Err(m) = crate::slugs::validate_slug(&wanted) {
+                    errors.push(FormError::new("new_slug", format!("Web address: {m}")));
                 }
                 wanted
             }
@@ -597,4 +592,68 @@ pub async fn save_draft(
     }
     store::set_status(rec, document.id, DocStatus::Draft).await?;
     Ok((revision_id, number))
+}
+
+/// Saves a change to a document's own fields made outside the editor (a setting adopted from
+/// another organisation's configuration) as a new draft revision on top of its newest one, the
+/// rest of its text as it is. The viewer must be allowed to edit it; `change` gets the newest
+/// fields and returns the changed ones, which must pass the kind's checks like a save from the
+/// editor. Returns the editor's address, or why nothing was saved.
+#[allow(clippy::too_many_arguments)]
+pub async fn change_fields(
+    db: &Db,
+    viewer: &Viewer,
+    actor: &Actor,
+    session: &Session,
+    kind: DocKind,
+    slug: &str,
+    comment: &str,
+    change: impl FnOnce(&serde_json::Value) -> Result<serde_json::Value, String>,
+) -> AppResult<Result<String, String>> {
+    let user = viewer.require_user()?.clone();
+    let row = store::find_readable(db, viewer, kind, slug)
+        .await?
+        .into_row();
+    if !viewer.can_edit_for(row.org_id) {
+        return Err(AppError::Forbidden);
+    }
+    let head = revisions::expect(db.pool(), row.head()?).await?;
+    let mut text = head.text(kind)?;
+    text.fields = match change(&text.fields) {
+        Ok(fields) => fields,
+        Err(why) => return Ok(Err(why)),
+    };
+    let cx = crate::kind::CheckContext {
+        organisation: Some(&row.org_slug),
+    };
+    let problems = kind.spec().check(&text.fields, cx);
+    if let Some(p) = problems.first() {
+        return Ok(Err(p.message.clone()));
+    }
+    if let Some(described) = kind.spec().describe(&text.fields) {
+        text.visibility = described.visibility;
+    }
+    let author = Author::of(&user);
+    let mut rec = db.record(actor).await?;
+    let (revision_id, number) = save_draft(&mut rec, &row, &text, &author, comment).await?;
+    record_step(
+        &mut rec,
+        StepTarget::from(&row),
+        Step {
+            step: WorkflowStep::Saved,
+            revision_id: Some(revision_id),
+            author: &author,
+            comment,
+            detail: "",
+        },
+    )
+    .await?;
+    rec.commit().await?;
+    flash::set_notice(
+        session,
+        true,
+        format!("{comment}: saved as draft revision {number}. Check it, then send it for review."),
+    )
+    .await?;
+    Ok(Ok(editor_url(kind, Some(&row.slug))))
 }

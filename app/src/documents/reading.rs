@@ -154,6 +154,14 @@ async fn assemble(
         tracing::error!(document = row.id, "kind page: {e}");
         AppError::Unreadable
     })?;
+    let cx = crate::kind::PageContext {
+        db,
+        viewer,
+        org_id: row.org_id,
+        org_slug: &row.org_slug,
+        today,
+    };
+    let kind_page = kind.spec().complete_page(kind_page, cx).await?;
     Ok(DocView {
         kind,
         slug: row.slug.clone(),

@@ -9,7 +9,9 @@ use crate::documents::api::recent_documents;
 use crate::documents::pages::DocCard;
 use crate::documents::DocKind;
 
+pub mod compare;
 pub mod orgs;
+pub mod waivers;
 
 /// `/`: what the portal is, a search box and the latest guides.
 #[component]

@@ -692,6 +692,17 @@ pub async fn post_form(
     (response.status().as_u16(), location(&response))
 }
 
+/// A page's HTML with the entities the renderer writes turned back into characters, so that
+/// tests can look for text as people read it.
+pub fn unescaped(page: &str) -> String {
+    page.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
 /// The value of the hidden or text input named `name` in a page.
 pub fn input_value(page: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\"");
