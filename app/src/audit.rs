@@ -27,6 +27,8 @@ crate::coded_enum! {
         VisibilityChanged = "visibility-changed", "Visibility changed";
         EventCreated = "event-created", "Event created";
         EventUpdated = "event-updated", "Event updated";
+        EventRemoved = "event-removed", "Event removed";
+        FeedLinkMade = "feed-link-made", "Calendar feed link made";
     }
 }
 

@@ -9,6 +9,7 @@ use crate::documents::api::recent_documents;
 use crate::documents::pages::DocCard;
 use crate::documents::DocKind;
 
+pub mod account;
 pub mod orgs;
 
 /// `/`: what the portal is, a search box and the latest guides.
