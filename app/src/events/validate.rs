@@ -477,6 +477,21 @@ mod tests {
     }
 
     #[test]
+    fn every_broken_rule_is_reported_at_once_in_the_order_of_the_fields() {
+        let mut i = input();
+        i.title = " ".into();
+        i.kind = "party".into();
+        i.online_meeting = "http://x.example".into();
+        i.end = "2026-01-06T09:00".into();
+        let fields: Vec<String> = check_fields(&i, 1, Vec::new(), None)
+            .unwrap_err()
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(fields, ["title", "kind", "online_meeting", "end"]);
+    }
+
+    #[test]
     fn each_broken_rule_names_its_field() {
         let fields = check_fields(&input(), 1, Vec::new(), None).unwrap();
         assert_eq!(fields.status, EventStatus::Planned, "planned unless given");
