@@ -29,6 +29,8 @@ crate::coded_enum! {
         EventUpdated = "event-updated", "Event updated";
         WaiverGranted = "waiver-granted", "Rule waived";
         WaiverWithdrawn = "waiver-withdrawn", "Waiver withdrawn";
+        EventRemoved = "event-removed", "Event removed";
+        FeedLinkMade = "feed-link-made", "Calendar feed link made";
     }
 }
 

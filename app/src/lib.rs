@@ -55,12 +55,23 @@ use documents::pages::{
     DiffPage, DocListPage, DocPage, EditorPage, HistoryPage, ReviewPage, RevisionPage,
 };
 use documents::DocKind;
+use events::edit_page::EventEditorPage;
 use events::pages::{EventListPage, EventPage};
 use pages::compare::ComparePageView;
+use pages::account::AccountPage;
 use pages::orgs::{OrgAccessPage, OrgDetailPage, OrgsPage};
 use pages::waivers::WaiversPageView;
 use pages::HomePage;
 use search::page::SearchPage;
+
+/// Hands the modules below the ones that follow them what to call: `documents` tells
+/// `events::milestones` when a plan's approved revision changes (see `documents::hooks`). The
+/// host calls this when it opens the database, before anything is written.
+#[cfg(feature = "ssr")]
+pub fn install_hooks() {
+    static READERS_CHANGED: &[documents::hooks::Hook] = &[events::milestones::follow_plan];
+    documents::hooks::install(READERS_CHANGED);
+}
 
 /// The HTML document around every page. Island scripts are included only when a wasm
 /// bundle was built; without them every page and form still works.
@@ -155,8 +166,11 @@ fn routes() -> impl IntoView {
                 <Route path=path!("/orgs/:slug/access") view=OrgAccessPage ssr=SsrMode::Async/>
                 <Route path=path!("/orgs/:slug/access/waivers") view=WaiversPageView ssr=SsrMode::Async/>
                 <Route path=path!("/events") view=EventListPage ssr=SsrMode::Async/>
+                <Route path=path!("/events/new") view=|| view! { <EventEditorPage new=true/> } ssr=SsrMode::Async/>
                 <Route path=path!("/events/:id") view=EventPage ssr=SsrMode::Async/>
+                <Route path=path!("/events/:id/edit") view=|| view! { <EventEditorPage/> } ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
             }
             .into_inner(),
         )
@@ -175,7 +189,7 @@ fn document_routes(kind: DocKind) -> impl MatchNestedRoutes + Clone {
         <ParentRoute path=StaticSegment(kind.path()) view=Outlet ssr=SsrMode::Async>
             <Route path=StaticSegment("") view=move || view! { <DocListPage kind/> } ssr=SsrMode::Async/>
             <Route path=StaticSegment("new") view=move || view! { <EditorPage kind new=true/> } ssr=SsrMode::Async/>
-            <Route path=ParamSegment("slug") view=move || view! { <DocPage kind/> } ssr=SsrMode::Async/>
+            <Route path=ParamSegment("slug") view=move || view! { <DocPage kind/> <DocEvents kind/> } ssr=SsrMode::Async/>
             <Route path=(ParamSegment("slug"), StaticSegment("edit")) view=move || view! { <EditorPage kind/> } ssr=SsrMode::Async/>
             <Route path=(ParamSegment("slug"), StaticSegment("history")) view=move || view! { <HistoryPage kind/> } ssr=SsrMode::Async/>
             <Route path=(ParamSegment("slug"), StaticSegment("history"), ParamSegment("number")) view=move || view! { <RevisionPage kind/> } ssr=SsrMode::Async/>
@@ -183,6 +197,18 @@ fn document_routes(kind: DocKind) -> impl MatchNestedRoutes + Clone {
         </ParentRoute>
     }
     .into_inner()
+}
+
+/// Below a deployment plan's page, its upcoming events (milestones and linked events); nothing
+/// for other kinds. Composed here, since `documents` knows no kind and `events` sits above it.
+#[component]
+fn DocEvents(kind: DocKind) -> impl IntoView {
+    let plans = <plans::Plans as kind::Kind>::NAMES.code;
+    let params = leptos_router::hooks::use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    (kind.code() == plans).then(|| {
+        view! { <events::pages::UpcomingEvents of=events::model::UpcomingOf::Plan(slug())/> }
+    })
 }
 
 /// Entry point of the wasm bundle: hydrates the islands on the page.

@@ -431,6 +431,32 @@ impl Viewer {
     pub fn event_filter(&self, alias: &str) -> String {
         self.read_scope().event_sql(alias)
     }
+
+    /// May this viewer add events (for their own organisation, or any as an admin)? Editors,
+    /// publishers and admins.
+    pub fn can_add_events(&self) -> bool {
+        self.can_create_documents()
+    }
+
+    /// May this viewer run events for this organisation: add them, and change or cancel the
+    /// events it runs? Its editors, publishers and admins. Organisations taking part do not
+    /// change the events they are invited to.
+    pub fn can_run_events_for(&self, org_id: i64) -> bool {
+        self.can_edit_for(org_id)
+    }
+
+    /// May this viewer change this event through the editor? Those who run its organisation's
+    /// events; but an event made from a plan's milestone follows the plan's approved revision,
+    /// and nobody changes it by hand (a change to the plan changes it).
+    pub fn can_edit_event(&self, org_id: i64, from_milestone: bool) -> bool {
+        !from_milestone && self.can_run_events_for(org_id)
+    }
+
+    /// May this viewer have a secret calendar feed address? Every signed-in member: it reads
+    /// with their own read rule, never more.
+    pub fn can_have_feed_link(&self) -> bool {
+        self.user.is_some()
+    }
 }
 
 /// [`DocumentAccess::readable_by_readers`] as a SQL condition on the `documents` row aliased
@@ -608,6 +634,28 @@ mod tests {
         };
         assert!(member(3, Role::Reader).can_read_event(&network));
         assert!(!Viewer::anonymous().can_read_event(&network));
+    }
+
+    #[test]
+    fn events_are_changed_by_their_organisations_editors_and_milestones_by_nobody() {
+        assert!(member(1, Role::Editor).can_edit_event(1, false));
+        assert!(member(1, Role::Publisher).can_edit_event(1, false));
+        assert!(!member(1, Role::Reader).can_edit_event(1, false));
+        assert!(
+            !member(2, Role::Editor).can_edit_event(1, false),
+            "another organisation's"
+        );
+        assert!(member(2, Role::Admin).can_edit_event(1, false));
+        assert!(
+            !member(1, Role::Editor).can_edit_event(1, true),
+            "a milestone follows its plan"
+        );
+        assert!(!member(2, Role::Admin).can_edit_event(1, true));
+        assert!(!Viewer::anonymous().can_add_events());
+        assert!(!member(1, Role::Reader).can_add_events());
+        assert!(member(1, Role::Editor).can_add_events());
+        assert!(!Viewer::anonymous().can_have_feed_link());
+        assert!(member(1, Role::Reader).can_have_feed_link());
     }
 
     #[test]

@@ -67,6 +67,8 @@ async fn lock_database(data_dir: &std::path::Path, url: &str) -> Result<StartLoc
 }
 
 async fn connect_and_migrate(url: &str) -> Result<Db, ServerError> {
+    // Before anything is written: approving a plan must move its milestone events.
+    app::install_hooks();
     let db = Db::connect(url)
         .await
         .map_err(|e| ServerError::Database(format!("cannot open {}: {e}", redact(url))))?;
@@ -258,6 +260,12 @@ pub fn build_router(
         clock: clock.clone(),
         search: Extension::new(search.clone()),
     };
+    let feed_gate = Arc::new(crate::routes::events::FeedGate::new(
+        "calendar feed links",
+        crate::routes::events::FEED_USES_PER_MINUTE,
+        crate::routes::events::FEED_TOKENS_TRACKED,
+        clock.clone(),
+    ));
     let sign_in_gate = Arc::new(SignInGate::new(config.sign_in, clock));
 
     let routes = route_list();
@@ -336,7 +344,28 @@ pub fn build_router(
             },
             security::security_headers,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::Extension(feed_gate))
+        // The path without secret feed tokens: a log must not hand out calendar links.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+                tracing::debug_span!(
+                    "request",
+                    method = %request.method(),
+                    path = %redact_feed_token(request.uri().path()),
+                )
+            }),
+        )
+}
+
+/// `/feeds/{token}/…` with the token hidden; other paths as they are.
+fn redact_feed_token(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/feeds/") {
+        Some(rest) => {
+            let tail = rest.split_once('/').map(|(_, t)| t).unwrap_or_default();
+            format!("/feeds/…/{tail}").into()
+        }
+        None => path.into(),
+    }
 }
 
 /// The page routes, generated once per process. Generating runs the app with resource loading

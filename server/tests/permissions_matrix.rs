@@ -564,6 +564,18 @@ const WAIVERS: [Cell; 8] = [
     S(200),
 ];
 
+/// Every signed-in viewer; anonymous viewers are asked to sign in.
+const SIGNED_IN: [Cell; 8] = [
+    S(401),
+    S(200),
+    S(200),
+    S(200),
+    S(200),
+    S(200),
+    S(200),
+    S(200),
+];
+
 /// The stored code of a kind, by its path.
 fn code(kind: &str) -> &'static str {
     match kind {
@@ -589,6 +601,9 @@ fn kinds_of(route: &str, doc: Option<Doc>) -> &'static [&'static str] {
         || route.starts_with("/access/compare")
     {
         &KINDS[3..]
+    } else if route == "/{kind}/{slug}/events.ics" {
+        // Plans alone have events.
+        &KINDS[1..2]
     } else if route.contains("{kind}") || doc.is_some() {
         &KINDS[..]
     } else {
@@ -652,6 +667,8 @@ fn table() -> Vec<(&'static str, Rows)> {
     vec![
         ("/", vec![(None, OPEN)]),
         ("/login", vec![(None, OPEN)]),
+        // One's own account: anyone signed in.
+        ("/account", vec![(None, SIGNED_IN)]),
         ("/healthz", vec![(None, OPEN)]),
         // The access-management configuration schema: the same public document for everyone.
         ("/access/schema.json", vec![(None, OPEN)]),
@@ -670,6 +687,8 @@ fn table() -> Vec<(&'static str, Rows)> {
         ("/{kind}/{slug}/diff?from=2&to=1", doc_rows(COMPARE_1_2)),
         ("/{kind}/{slug}/diff?from=2&to=2", doc_rows(COMPARE_2_2)),
         ("/{kind}/{slug}/export.md", doc_rows(PAGE)),
+        // A deployment plan's events: for those who may read the plan.
+        ("/{kind}/{slug}/events.ics", doc_rows(PAGE)),
         // Formats of a kind's own: an access-management configuration as YAML and JSON.
         ("/{kind}/{slug}/export.yaml", doc_rows(PAGE)),
         ("/{kind}/{slug}/export.json", doc_rows(PAGE)),
@@ -731,6 +750,19 @@ const SERVER_FUNCTIONS_LISTING: &[(&str, &str, DocRows)] = &[
     ("/api/search/preview", "q", LISTED),
 ];
 const SERVER_FUNCTIONS_ELSEWHERE: &[(&str, &str)] = &[
+    (
+        "/api/events/save",
+        "events.rs (a crafted form changes no other organisation's event)",
+    ),
+    (
+        "/api/events/occurrence",
+        "events.rs (a crafted form changes no other organisation's event)",
+    ),
+    (
+        "/api/account/get",
+        "this file through /account, and events.rs (secret feed link)",
+    ),
+    ("/api/account/feed", "events.rs (secret feed link)"),
     ("/api/documents/save", "publishing.rs"),
     ("/api/documents/step", "publishing.rs"),
     ("/api/documents/restore", "publishing.rs"),
@@ -811,6 +843,77 @@ const EVENT_PAGE: EventRows = &[
     (Ev::Organisation, OWN_ORGANISATION),
     (Ev::TakingPart, OWN_ORGANISATION),
 ];
+/// The event editor: the organisation's editors, publishers and admins; others who may read the
+/// event are refused (403), those who may not are told it does not exist (404), except readers,
+/// who may not edit events at all (403). An organisation taking part does not edit the event.
+const EVENT_EDIT: EventRows = &[
+    (
+        Ev::Public,
+        [
+            S(401),
+            S(403),
+            S(200),
+            S(200),
+            S(403),
+            S(403),
+            S(403),
+            S(200),
+        ],
+    ),
+    (
+        Ev::Network,
+        [
+            S(401),
+            S(403),
+            S(200),
+            S(200),
+            S(403),
+            S(403),
+            S(403),
+            S(200),
+        ],
+    ),
+    (
+        Ev::Organisation,
+        [
+            S(401),
+            S(403),
+            S(200),
+            S(200),
+            S(403),
+            S(404),
+            S(404),
+            S(200),
+        ],
+    ),
+    (
+        Ev::TakingPart,
+        [
+            S(401),
+            S(403),
+            S(403),
+            S(403),
+            S(403),
+            S(404),
+            S(404),
+            S(200),
+        ],
+    ),
+];
+/// A new event: editors, publishers and admins of any organisation (for their own).
+const EVENT_NEW: EventRows = &[(
+    Ev::Public,
+    [
+        S(401),
+        S(403),
+        S(200),
+        S(200),
+        S(403),
+        S(200),
+        S(200),
+        S(200),
+    ],
+)];
 /// Lists and feeds of events.
 const EVENT_LISTED: EventRows = &[
     (Ev::Public, [L(true); 8]),
@@ -819,10 +922,71 @@ const EVENT_LISTED: EventRows = &[
     (Ev::TakingPart, LISTED_TO_OWN_ORGANISATION),
 ];
 
-/// Every GET route about events, with `{id}` standing for each event and `{slug}` for NHS Fife.
+/// A viewer's secret feed link: what they may read; the anonymous viewer has no link, and a
+/// made-up one answers 404.
+const EVENT_LISTED_BY_TOKEN: EventRows = &[
+    (
+        Ev::Public,
+        [
+            S(404),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+        ],
+    ),
+    (
+        Ev::Network,
+        [
+            S(404),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+        ],
+    ),
+    (
+        Ev::Organisation,
+        [
+            S(404),
+            L(true),
+            L(true),
+            L(true),
+            L(false),
+            L(false),
+            L(false),
+            L(true),
+        ],
+    ),
+    (
+        Ev::TakingPart,
+        [
+            S(404),
+            L(true),
+            L(true),
+            L(true),
+            L(false),
+            L(false),
+            L(false),
+            L(true),
+        ],
+    ),
+];
+
+/// Every GET route about events, with `{id}` standing for each event, `{slug}` for NHS Fife and
+/// `{token}` for each viewer's secret feed link (fetched without the viewer's cookies).
 fn event_table() -> Vec<(&'static str, EventRows)> {
     vec![
         ("/events", EVENT_LISTED),
+        ("/events/new", EVENT_NEW),
+        ("/events/{id}/edit", EVENT_EDIT),
+        ("/feeds/{token}/events.ics", EVENT_LISTED_BY_TOKEN),
         ("/events?when=past", EVENT_LISTED),
         ("/events/{id}", EVENT_PAGE),
         ("/events.ics", EVENT_LISTED),
@@ -831,10 +995,13 @@ fn event_table() -> Vec<(&'static str, EventRows)> {
     ]
 }
 
-/// The event server functions: one event by id, and the list.
+/// The event server functions: one event by id, its editor, the list, and an organisation's
+/// upcoming events (NHS Fife's).
 const EVENT_SERVER_FUNCTIONS: &[(&str, EventRows)] = &[
     ("/api/events/get", EVENT_PAGE),
+    ("/api/events/editor", EVENT_EDIT),
     ("/api/events/list", EVENT_LISTED),
+    ("/api/events/upcoming", EVENT_LISTED),
 ];
 
 fn kind_template(path: &str) -> String {
@@ -1180,19 +1347,34 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
             .map(|(_, id)| *id)
             .unwrap()
     };
+    // Each signed-in viewer's secret feed link; the anonymous viewer gets a made-up one.
+    let mut tokens = vec!["0".repeat(64)];
+    for client in &clients[1..] {
+        tokens.push(feed_token(&server, client).await);
+    }
+    let anonymous = server.client();
     for (route, rows) in event_table() {
         for (event, expected) in rows.iter() {
             let id = id_of(*event);
-            let path = route
-                .replace("{id}", &id.to_string())
-                .replace("{slug}", "nhs-fife");
             let needle = if route.contains(".ics") {
                 format!("UID:event-{id}@")
             } else {
                 format!("href=\"/events/{id}\"")
             };
-            for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(expected)) {
+            for (n, (viewer, (client, want))) in
+                VIEWERS.iter().zip(clients.iter().zip(expected)).enumerate()
+            {
                 cells += 1;
+                let path = route
+                    .replace("{id}", &id.to_string())
+                    .replace("{slug}", "nhs-fife")
+                    .replace("{token}", &tokens[n]);
+                // A calendar app sends no cookies: the link alone must do.
+                let client = if route.contains("{token}") {
+                    &anonymous
+                } else {
+                    client
+                };
                 let (status, body) = server.get(client, &path).await;
                 if !answers(want, status, &body, &needle) {
                     failures.push(format!(
@@ -1205,10 +1387,10 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
     for (path, rows) in EVENT_SERVER_FUNCTIONS {
         for (event, expected) in rows.iter() {
             let id = id_of(*event);
-            let form = if path.ends_with("/get") {
-                vec![("id", id.to_string())]
-            } else {
-                vec![("query[when]", "upcoming".to_owned())]
+            let form = match *path {
+                "/api/events/get" | "/api/events/editor" => vec![("id", id.to_string())],
+                "/api/events/upcoming" => vec![("of[Org]", "nhs-fife".to_owned())],
+                _ => vec![("query[when]", "upcoming".to_owned())],
             };
             let needle = format!("\"event_id\":{id},");
             for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(expected)) {
@@ -1242,6 +1424,25 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Makes the viewer a secret calendar feed link on their account page; returns its token.
+async fn feed_token(server: &TestServer, client: &reqwest::Client) -> String {
+    let response = client
+        .post(server.url("/api/account/feed"))
+        .header("origin", &server.base)
+        .form(&[("action", "renew")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    let (status, page) = server.get(client, "/account").await;
+    assert_eq!(status, 200);
+    page.split("/feeds/")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("the new link on the account page")
+        .to_owned()
 }
 
 /// Whether an answer is what its cell expects; a listed item's answer contains `needle`.

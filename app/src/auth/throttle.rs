@@ -87,12 +87,77 @@ impl governor::clock::Clock for GateClock {
     }
 }
 
-type ClientLimiter = RateLimiter<
-    ClientKey,
-    HashMapStateStore<ClientKey>,
-    GateClock,
-    governor::middleware::NoOpMiddleware<Duration>,
->;
+/// Allowances per key (a client address, a calendar feed token) in a bounded map: when it is
+/// full, keys whose allowance has fully recovered are forgotten (at most once a second), and
+/// if it is still full, new keys are turned away until it drains, so a flood of keys cannot
+/// grow memory.
+#[derive(Debug)]
+pub struct Allowances<K: Clone + Eq + std::hash::Hash> {
+    /// What is limited, for the log.
+    what: &'static str,
+    limiter: KeyedLimiter<K>,
+    clock: GateClock,
+    tracked: usize,
+    last_sweep: AtomicI64,
+}
+
+type KeyedLimiter<K> =
+    RateLimiter<K, HashMapStateStore<K>, GateClock, governor::middleware::NoOpMiddleware<Duration>>;
+
+impl<K: Clone + Eq + std::hash::Hash> Allowances<K> {
+    /// `per_minute` uses a minute for each key (also the burst), at most `tracked` keys
+    /// remembered; time is read from `clock`.
+    pub fn new(what: &'static str, per_minute: u32, tracked: usize, clock: Arc<dyn Clock>) -> Self {
+        let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
+        let clock = GateClock(clock);
+        Self {
+            what,
+            limiter: RateLimiter::hashmap_with_clock(Quota::per_minute(per_minute), clock.clone()),
+            clock,
+            tracked,
+            last_sweep: AtomicI64::new(i64::MIN),
+        }
+    }
+
+    /// Takes one use from the key's allowance, or says how long until it may try again.
+    pub fn admit(&self, key: &K) -> Result<(), Duration> {
+        if self.limiter.len() >= self.tracked {
+            let now = governor::clock::Clock::now(&self.clock).as_secs() as i64;
+            let last = self.last_sweep.load(Ordering::Relaxed);
+            if now.saturating_sub(last) >= SWEEP_EVERY_SECS
+                && self
+                    .last_sweep
+                    .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                    .is_ok()
+            {
+                self.sweep();
+            }
+            if self.limiter.len() >= self.tracked {
+                tracing::warn!(
+                    tracked = self.limiter.len(),
+                    "{}: too many keys at once; turning requests away",
+                    self.what
+                );
+                return Err(Duration::from_secs(60));
+            }
+        }
+        self.limiter.check_key(key).map_err(|not_until| {
+            let now = governor::clock::Clock::now(&self.clock);
+            not_until.wait_time_from(now)
+        })
+    }
+
+    /// Forgets keys whose allowance has fully recovered; run now and then.
+    pub fn sweep(&self) {
+        self.limiter.retain_recent();
+        self.limiter.shrink_to_fit();
+    }
+
+    /// How many keys are remembered now.
+    pub fn tracked(&self) -> usize {
+        self.limiter.len()
+    }
+}
 
 /// The sign-in gate of one server: per-client allowances and the password-checking slots.
 #[derive(Debug)]
@@ -100,9 +165,7 @@ pub struct SignInGate {
     limits: SignInLimits,
     slots: Arc<Semaphore>,
     waiting: AtomicUsize,
-    clients: ClientLimiter,
-    clock: GateClock,
-    last_sweep: AtomicI64,
+    clients: Allowances<ClientKey>,
     checks: Arc<CheckQueue>,
 }
 
@@ -244,14 +307,15 @@ impl Drop for SignInGate {
 
 impl SignInGate {
     pub fn new(limits: SignInLimits, clock: Arc<dyn Clock>) -> Self {
-        let per_minute = NonZeroU32::new(limits.per_client_per_minute).unwrap_or(NonZeroU32::MIN);
-        let clock = GateClock(clock);
         Self {
             slots: Arc::new(Semaphore::new(limits.hashing_slots.max(1))),
             waiting: AtomicUsize::new(0),
-            clients: RateLimiter::hashmap_with_clock(Quota::per_minute(per_minute), clock.clone()),
-            clock,
-            last_sweep: AtomicI64::new(i64::MIN),
+            clients: Allowances::new(
+                "sign-in",
+                limits.per_client_per_minute,
+                limits.clients_tracked,
+                clock,
+            ),
             checks: start_checkers(limits.hashing_slots.max(1)),
             limits,
         }
@@ -263,40 +327,19 @@ impl SignInGate {
 
     /// Takes one attempt from the client's allowance, or says when it may try again.
     pub fn admit(&self, client: ClientKey) -> Result<(), TurnedAway> {
-        if self.clients.len() >= self.limits.clients_tracked {
-            let now = governor::clock::Clock::now(&self.clock).as_secs() as i64;
-            let last = self.last_sweep.load(Ordering::Relaxed);
-            if now.saturating_sub(last) >= SWEEP_EVERY_SECS
-                && self
-                    .last_sweep
-                    .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
-                    .is_ok()
-            {
-                self.sweep();
-            }
-            if self.clients.len() >= self.limits.clients_tracked {
-                tracing::warn!(
-                    tracked = self.clients.len(),
-                    "sign-in: too many client addresses at once; turning attempts away"
-                );
-                return Err(TurnedAway::TooManyFromClient(Duration::from_secs(60)));
-            }
-        }
-        self.clients.check_key(&client).map_err(|not_until| {
-            let now = governor::clock::Clock::now(&self.clock);
-            TurnedAway::TooManyFromClient(not_until.wait_time_from(now))
-        })
+        self.clients
+            .admit(&client)
+            .map_err(TurnedAway::TooManyFromClient)
     }
 
     /// Forgets clients whose allowance has fully recovered; run now and then.
     pub fn sweep(&self) {
-        self.clients.retain_recent();
-        self.clients.shrink_to_fit();
+        self.clients.sweep();
     }
 
     /// How many client addresses are remembered now.
     pub fn clients_tracked(&self) -> usize {
-        self.clients.len()
+        self.clients.tracked()
     }
 
     /// Checks a password against a stored hash (without one, spends the same effort and fails)

@@ -84,7 +84,7 @@ pub fn Header(
                         {match user {
                             Some(u) => view! {
                                 <li class="nhsuk-header__account-item">
-                                    <span class="ts-account-name">{u.name}" ("{u.org_name}")"</span>
+                                    <a class="nhsuk-header__account-link ts-account-name" href="/account">{u.name}" ("{u.org_name}")"</a>
                                 </li>
                                 <li class="nhsuk-header__account-item">
                                     <form class="nhsuk-header__account-form" action="/api/sign-out" method="post" novalidate>

@@ -31,14 +31,29 @@ pub async fn import(
     input.description = fm.body.to_owned();
     let fields = match validate::check(db, &input).await? {
         Ok(fields) => fields,
-        Err(problem) => return Ok(Err(located(path, &fm, problem))),
+        // A file reports its first problem, with its line, as document files do.
+        Err(problems) => {
+            let first = problems.into_iter().next().unwrap_or_else(|| {
+                crate::kind::Problem::new("title", "the event could not be checked")
+            });
+            return Ok(Err(located(path, &fm, first)));
+        }
     };
     let previous = store::find_by_slug(db, &slug).await?;
     if previous.as_ref().is_some_and(|p| p.fields == fields) {
         return Ok(Ok(Outcome::Unchanged));
     }
     let mut rec = db.record(actor).await?;
-    let (id, change) = store::save(&mut rec, &slug, &fields, previous.as_ref()).await?;
+    let (id, change) = store::save(
+        &mut rec,
+        store::Origin {
+            slug: &slug,
+            milestone: None,
+        },
+        &fields,
+        previous.as_ref(),
+    )
+    .await?;
     rec.record(Event {
         action: if previous.is_some() {
             Action::EventUpdated

@@ -10,6 +10,8 @@
 //! - `validate`: the rules a document's text meets, for the editor and the importer alike;
 //! - `editing`, `workflow`, `import`: the three ways a document changes;
 //! - `diff`, `export`: comparisons and Markdown files;
+//! - `hooks`: what modules above do, in the same transaction, when readers' view of a document
+//!   changes (approved, archived);
 //! - `api`, `pages`: server functions and pages.
 
 pub mod api;
@@ -19,6 +21,8 @@ pub mod diff;
 pub mod editing;
 #[cfg(feature = "ssr")]
 pub mod export;
+#[cfg(feature = "ssr")]
+pub mod hooks;
 #[cfg(feature = "ssr")]
 pub mod import;
 pub mod model;

@@ -8,15 +8,23 @@
 //!   the rest of the portal uses `time`);
 //! - `recurrence`: RFC 5545 rules expanded with the `rrule` crate, with single occurrences
 //!   cancelled or moved;
-//! - `validate`: the rules an event meets, for the importer (and the editor to come);
+//! - `validate`: the rules an event meets, for the importer and the editor;
+//! - `milestones`: deployment plan milestones as events, following the plan's approved revision;
 //! - `store`: the `events` tables; every write goes through the recorder;
 //! - `reading`: lists, pages and feeds after the permission check;
+//! - `editing`: the event editor, and single dates cancelled, moved or restored;
 //! - `calendar`: the iCalendar text of a feed;
-//! - `api`, `pages`: server functions and pages.
+//! - `tokens`: secret calendar feed addresses, each reading as its owner, for feeds alone;
+//! - `api`, `pages`, `edit_page`: server functions and pages.
 
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod calendar;
+pub mod edit_page;
+#[cfg(feature = "ssr")]
+pub mod editing;
+#[cfg(feature = "ssr")]
+pub mod milestones;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -27,6 +35,8 @@ pub mod recurrence;
 pub mod store;
 #[cfg(feature = "ssr")]
 pub mod timing;
+#[cfg(feature = "ssr")]
+pub mod tokens;
 #[cfg(feature = "ssr")]
 pub mod validate;
 

@@ -69,12 +69,23 @@ pub struct EventQuery {
     pub initiative: Option<String>,
     /// `past` for the past tab; upcoming otherwise.
     pub when: Option<String>,
+    /// `month` for the month grid; the list otherwise.
+    #[serde(default)]
+    pub view: Option<String>,
+    /// The month the grid shows, `2027-03`; the current month when not given.
+    #[serde(default)]
+    pub month: Option<String>,
 }
 
 impl EventQuery {
     /// Whether this is the past tab.
     pub fn past(&self) -> bool {
-        self.when.as_deref() == Some("past")
+        self.when.as_deref() == Some("past") && !self.month_view()
+    }
+
+    /// Whether this is the month grid.
+    pub fn month_view(&self) -> bool {
+        self.view.as_deref() == Some("month")
     }
 
     /// The filters (not the tab) as a query string, empty values left out: `org=nhs-fife&kind=go-live`.
@@ -130,6 +141,45 @@ pub struct EventList {
     pub orgs: Vec<Choice>,
     pub kinds: Vec<Choice>,
     pub initiatives: Vec<String>,
+    /// Whether the viewer may add events.
+    pub can_add: bool,
+    /// The month grid, when asked for (`view=month`).
+    pub month: Option<MonthGrid>,
+}
+
+/// One month of events as a grid of weeks, Monday first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthGrid {
+    /// "March 2027".
+    pub title: String,
+    /// `2027-03`.
+    pub month: String,
+    pub previous: String,
+    pub next: String,
+    /// Each week's seven days; `None` for days of the months before and after.
+    pub weeks: Vec<Vec<Option<GridDay>>>,
+}
+
+/// One day of the grid with the events on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GridDay {
+    /// `2027-03-02`.
+    pub date: String,
+    pub day: u32,
+    /// "Tuesday 2 March 2027".
+    pub label: String,
+    pub today: bool,
+    pub items: Vec<GridItem>,
+}
+
+/// An event on a day of the grid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GridItem {
+    pub event_id: i64,
+    pub title: String,
+    /// "10:00", or empty all day.
+    pub time: String,
+    pub status: EventStatus,
 }
 
 /// A deployment plan an event belongs to, shown when the viewer may read it.
@@ -166,6 +216,10 @@ pub struct EventView {
     pub upcoming: Vec<Occurrence>,
     /// The iCalendar SEQUENCE: how many times it has changed.
     pub sequence: i64,
+    /// For an event made from its plan's milestone, the milestone: it follows the plan.
+    pub milestone: Option<String>,
+    /// Whether the viewer may change it.
+    pub can_edit: bool,
 }
 
 impl EventView {
@@ -177,4 +231,143 @@ impl EventView {
     pub fn calendar_href(&self) -> String {
         format!("/events/{}.ics", self.id)
     }
+}
+
+/// The event editor's form, every value as typed. Posted to `events/save` as `form[…]`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventForm {
+    /// The event being changed; 0 for a new one.
+    #[serde(default)]
+    pub id: i64,
+    /// The event's sequence when the form was shown: a change saved meanwhile is not
+    /// overwritten.
+    #[serde(default)]
+    pub sequence: i64,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub kind: String,
+    /// The slug of the organisation that runs it.
+    #[serde(default)]
+    pub org: String,
+    /// The organisations taking part, by slug (a ticked box sends `form[taking_part][slug]`).
+    #[serde(default)]
+    pub taking_part: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub initiative: String,
+    /// The slug of the deployment plan it belongs to.
+    #[serde(default)]
+    pub plan: String,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub start_date: String,
+    /// `HH:MM`; empty with `end_time` for an all-day event.
+    #[serde(default)]
+    pub start_time: String,
+    /// The last day; empty for the day it starts.
+    #[serde(default)]
+    pub end_date: String,
+    #[serde(default)]
+    pub end_time: String,
+    /// An RFC 5545 rule, or empty for a one-off event.
+    #[serde(default)]
+    pub repeat: String,
+    #[serde(default)]
+    pub location: String,
+    #[serde(default)]
+    pub online_meeting: String,
+    #[serde(default)]
+    pub visibility: String,
+    #[serde(default)]
+    pub status: String,
+    /// Markdown.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// What to do with one occurrence of a repeating event. Posted to `events/occurrence`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OccurrenceForm {
+    #[serde(default)]
+    pub id: i64,
+    #[serde(default)]
+    pub sequence: i64,
+    /// `cancel`, `move` or `restore`.
+    #[serde(default)]
+    pub action: String,
+    /// The occurrence's original start, as stored: `2026-04-07T10:00` or `2026-04-07`.
+    #[serde(default)]
+    pub occurrence: String,
+    /// For `move`: the new date and times, as in [`EventForm`].
+    #[serde(default)]
+    pub start_date: String,
+    #[serde(default)]
+    pub start_time: String,
+    #[serde(default)]
+    pub end_date: String,
+    #[serde(default)]
+    pub end_time: String,
+}
+
+/// An occurrence the editor offers to cancel or move, or one already cancelled or moved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OccurrenceChoice {
+    /// The original start, as stored.
+    pub value: String,
+    /// As people read it, with what became of it.
+    pub label: String,
+}
+
+/// `/events/new` and `/events/{id}/edit`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventEditor {
+    /// The event being changed; `None` for a new one.
+    pub id: Option<i64>,
+    pub heading: String,
+    pub form: EventForm,
+    pub errors: Vec<crate::components::form::FormError>,
+    /// The organisations the user may run events for.
+    pub orgs: Vec<Choice>,
+    /// Every organisation, to tick those taking part.
+    pub all_orgs: Vec<Choice>,
+    /// Whether the event repeats (as stored), so single occurrences can be changed.
+    pub repeats: bool,
+    /// Its next occurrences, which can be cancelled or moved.
+    pub occurrences: Vec<OccurrenceChoice>,
+    /// Those already cancelled or moved, which can be restored.
+    pub exceptions: Vec<OccurrenceChoice>,
+    /// The move form as last typed, with its errors.
+    pub occurrence_form: OccurrenceForm,
+    pub occurrence_errors: Vec<crate::components::form::FormError>,
+}
+
+impl EventEditor {
+    /// The address of the editor.
+    pub fn href(id: Option<i64>) -> String {
+        match id {
+            Some(id) => format!("/events/{id}/edit"),
+            None => "/events/new".to_owned(),
+        }
+    }
+}
+
+/// Whose upcoming events a page shows beside its own content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UpcomingOf {
+    /// An organisation's (running or taking part), by slug.
+    Org(String),
+    /// A deployment plan's (its milestones and the events linked to it), by slug.
+    Plan(String),
+}
+
+/// The next events of an organisation or a plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Upcoming {
+    pub items: Vec<ListedOccurrence>,
+    /// Whether there are more than are shown.
+    pub more: bool,
+    /// Where all of them are listed, when `/events` can filter by it.
+    pub list_href: Option<String>,
+    /// Their calendar feed.
+    pub feed_href: String,
 }

@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{get_event, list_events};
+use super::api::{get_event, list_events, upcoming_events};
 use super::model::{
-    Choice, EventList, EventQuery, EventView, ListedOccurrence, Occurrence, LIST_MONTHS,
+    Choice, EventList, EventQuery, EventView, GridDay, ListedOccurrence, MonthGrid, Occurrence,
+    Upcoming, UpcomingOf, LIST_MONTHS,
 };
 use super::EventStatus;
 use crate::components::loading::when_loaded;
@@ -25,6 +26,8 @@ pub fn EventListPage() -> impl IntoView {
             kind: p.get("kind"),
             initiative: p.get("initiative"),
             when: p.get("when"),
+            view: p.get("view"),
+            month: p.get("month"),
         }
     };
     let list = Resource::new(query, list_events);
@@ -65,9 +68,12 @@ fn select(
 #[component]
 fn ListView(list: EventList, query: EventQuery) -> impl IntoView {
     let past = list.past;
+    let month = list.month.clone();
+    let in_month = month.is_some();
     let filtered = !query.filters().is_empty();
     let upcoming_href = query.href("/events", None);
     let past_href = query.href("/events", Some("when=past"));
+    let month_href = query.href("/events", Some("view=month"));
     let feed_href = query.href("/events.ics", None);
     let tab = move |current: bool, href: String, text: &'static str| {
         view! {
@@ -95,11 +101,18 @@ fn ListView(list: EventList, query: EventQuery) -> impl IntoView {
         })
         .collect();
     view! {
+        {list.can_add.then(|| view! {
+            <p><a class="nhsuk-button nhsuk-button--secondary" href="/events/new">"Add an event"</a></p>
+        })}
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-one-third">
                 <form class="ts-filter" action="/events" method="get">
                     <h2 class="ts-filter__heading">"Filter events"</h2>
                     {past.then(|| view! { <input type="hidden" name="when" value="past"/> })}
+                    {month.as_ref().map(|m| view! {
+                        <input type="hidden" name="view" value="month"/>
+                        <input type="hidden" name="month" value=m.month.clone()/>
+                    })}
                     <div class="ts-filter__section">
                         {select("org", "Organisation", "All organisations", list.orgs.clone(), query.org.clone())}
                         {select("kind", "Kind of event", "All kinds", list.kinds.clone(), query.kind.clone())}
@@ -108,7 +121,11 @@ fn ListView(list: EventList, query: EventQuery) -> impl IntoView {
                     <div class="ts-filter__actions">
                         <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" data-module="nhsuk-button" type="submit">"Apply filters"</button>
                         {filtered.then(|| {
-                            let clear = if past { "/events?when=past" } else { "/events" };
+                            let clear = match (&month, past) {
+                                (Some(m), _) => format!("/events?view=month&month={}", m.month),
+                                (None, true) => "/events?when=past".to_owned(),
+                                (None, false) => "/events".to_owned(),
+                            };
                             view! { <a class="nhsuk-link" href=clear>"Clear filters"</a> }
                         })}
                     </div>
@@ -117,14 +134,20 @@ fn ListView(list: EventList, query: EventQuery) -> impl IntoView {
             <div class="nhsuk-grid-column-two-thirds">
                 <nav aria-label="Upcoming or past events">
                     <ul class="ts-meta nhsuk-body-m">
-                        {tab(!past, upcoming_href, "Upcoming")}
+                        {tab(!past && !in_month, upcoming_href, "Upcoming")}
                         {tab(past, past_href, "Past")}
+                        {tab(in_month, month_href, "Month")}
                     </ul>
                 </nav>
-                <h2 class="nhsuk-heading-m" id="events-heading">{heading}</h2>
-                <ul class="nhsuk-list ts-results" aria-labelledby="events-heading">
-                    {list.items.into_iter().map(|item| view! { <Listed item/> }).collect_view()}
-                </ul>
+                {match month {
+                    Some(grid) => view! { <MonthView grid query=query.clone()/> }.into_any(),
+                    None => view! {
+                        <h2 class="nhsuk-heading-m" id="events-heading">{heading}</h2>
+                        <ul class="nhsuk-list ts-results" aria-labelledby="events-heading">
+                            {list.items.into_iter().map(|item| view! { <Listed item/> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }}
                 {list.truncated.then(|| view! {
                     <p class="nhsuk-body-s">"Only the first events are shown. Choose an organisation or a kind of event to see the rest."</p>
                 })}
@@ -234,6 +257,12 @@ fn EventDetail(event: EventView) -> impl IntoView {
             <article class="nhsuk-grid-column-two-thirds">
                 <span class="nhsuk-caption-l">{event.kind.label()}</span>
                 <h1>{event.title.clone()}</h1>
+                {event.milestone.clone().map(|m| view! {
+                    <p class="nhsuk-body-s">{format!("A milestone of its deployment plan ({m}). It follows the plan: when a new revision of the plan is approved, this event changes with it.")}</p>
+                })}
+                {event.can_edit.then(|| view! {
+                    <p class="ts-no-print"><a class="nhsuk-link" href=super::model::EventEditor::href(Some(event.id))>"Change this event or its dates"</a></p>
+                })}
                 {cancelled.then(|| view! {
                     <div class="nhsuk-inset-text ts-notice">
                         <span class="nhsuk-u-visually-hidden">"Information: "</span>
@@ -276,5 +305,141 @@ fn EventDetail(event: EventView) -> impl IntoView {
                 </p>
             </aside>
         </div>
+    }
+}
+
+/// "Upcoming events" of an organisation or a plan, for its page: the next few the viewer may
+/// read, with links to all of them and to their calendar feed. Shows nothing when they cannot be
+/// loaded (the page itself says why).
+#[component]
+pub fn UpcomingEvents(of: UpcomingOf) -> impl IntoView {
+    let upcoming = Resource::new(move || of.clone(), upcoming_events);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                upcoming.await.ok().map(|u| view! { <UpcomingList upcoming=u/> })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn UpcomingList(upcoming: Upcoming) -> impl IntoView {
+    let Upcoming {
+        items,
+        more,
+        list_href,
+        feed_href,
+    } = upcoming;
+    let empty = items.is_empty();
+    view! {
+        <section class="ts-upcoming nhsuk-u-margin-top-5" aria-labelledby="upcoming-title">
+            <h2 id="upcoming-title">"Upcoming events"</h2>
+            {if empty {
+                view! { <p>{format!("No events in the next {LIST_MONTHS} months.")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="nhsuk-list ts-results" aria-labelledby="upcoming-title">
+                        {items.into_iter().map(|item| view! { <Listed item/> }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+            <ul class="nhsuk-list ts-no-print">
+                {(more && list_href.is_some()).then(|| view! {
+                    <li><a href=list_href.clone().unwrap_or_default()>"All their upcoming events"</a></li>
+                })}
+                <li><a href=feed_href>"Subscribe to these events in your calendar (iCalendar feed)"</a></li>
+            </ul>
+        </section>
+    }
+}
+
+/// The month grid: a table with a caption and a header per weekday, each day a cell with its
+/// events as links, in reading order (so the keyboard goes through them day by day), and links
+/// to the months before and after that keep the filters.
+#[component]
+fn MonthView(grid: MonthGrid, query: EventQuery) -> impl IntoView {
+    let month_href =
+        |month: &str| query.href("/events", Some(&format!("view=month&month={month}")));
+    let previous = month_href(&grid.previous);
+    let next = month_href(&grid.next);
+    let empty = grid
+        .weeks
+        .iter()
+        .flatten()
+        .flatten()
+        .all(|d| d.items.is_empty());
+    const DAYS: [(&str, &str); 7] = [
+        ("Mon", "Monday"),
+        ("Tue", "Tuesday"),
+        ("Wed", "Wednesday"),
+        ("Thu", "Thursday"),
+        ("Fri", "Friday"),
+        ("Sat", "Saturday"),
+        ("Sun", "Sunday"),
+    ];
+    view! {
+        <h2 class="nhsuk-heading-m" id="events-heading">{grid.title.clone()}</h2>
+        <nav class="ts-month__nav" aria-label="Months">
+            <a href=previous rel="prev">"Previous month"<span class="nhsuk-u-visually-hidden">{format!(": {}", grid.previous)}</span></a>
+            <a href=next rel="next">"Next month"<span class="nhsuk-u-visually-hidden">{format!(": {}", grid.next)}</span></a>
+        </nav>
+        {empty.then(|| view! { <p>"No events this month."</p> })}
+        <table class="nhsuk-table ts-month">
+            <caption class="nhsuk-table__caption">{format!("Events in {}", grid.title)}</caption>
+            <thead class="nhsuk-table__head">
+                <tr class="nhsuk-table__row">
+                    {DAYS.iter().map(|(short, long)| view! {
+                        <th class="nhsuk-table__header" scope="col"><abbr title=*long>{*short}</abbr></th>
+                    }).collect_view()}
+                </tr>
+            </thead>
+            <tbody class="nhsuk-table__body">
+                {grid.weeks.into_iter().map(|week| view! {
+                    <tr class="nhsuk-table__row">
+                        {week.into_iter().map(|day| match day {
+                            None => view! { <td class="nhsuk-table__cell ts-month__blank"></td> }.into_any(),
+                            Some(day) => view! { <GridCell day/> }.into_any(),
+                        }).collect_view()}
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn GridCell(day: GridDay) -> impl IntoView {
+    let class = if day.today {
+        "nhsuk-table__cell ts-month__day ts-month__day--today"
+    } else {
+        "nhsuk-table__cell ts-month__day"
+    };
+    view! {
+        <td class=class>
+            <time class="ts-month__date" datetime=day.date.clone()>
+                <span aria-hidden="true">{day.day}</span>
+                <span class="nhsuk-u-visually-hidden">{day.label.clone()}</span>
+            </time>
+            {day.today.then(|| view! { <strong class="nhsuk-tag nhsuk-tag--blue ts-month__today">"Today"</strong> })}
+            {(!day.items.is_empty()).then(|| view! {
+                <ul class="nhsuk-list ts-month__events">
+                    {day.items.into_iter().map(|item| {
+                        let cancelled = item.status == EventStatus::Cancelled;
+                        let mut text = item.title.clone();
+                        if !item.time.is_empty() {
+                            text = format!("{} {text}", item.time);
+                        }
+                        if cancelled {
+                            text.push_str(" (cancelled)");
+                        }
+                        view! {
+                            <li><a href=super::model::event_href(item.event_id)>{text}</a></li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
+        </td>
     }
 }

@@ -2,17 +2,17 @@
 //! (`permissions`): a list or feed asks the database only for events the viewer may read, and
 //! one event the viewer may not read is "not found", exactly like a missing one.
 
-use chrono::{DateTime, Months, Utc};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 
 use super::calendar::FeedEvent;
 use super::model::{
-    Choice, EventList, EventQuery, EventView, ListedOccurrence, Occurrence, PlanLink, LIST_MONTHS,
-    MAX_LISTED,
+    Choice, EventList, EventQuery, EventView, GridDay, GridItem, ListedOccurrence, MonthGrid,
+    Occurrence, PlanLink, LIST_MONTHS, MAX_LISTED,
 };
 use super::recurrence::Planned;
 use super::store::{self, EventFields, Filter, StoredEvent};
 use super::timing;
-use super::{EventKind, EventStatus};
+use super::{EventKind, EventStatus, TimeZoneName};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::kinds::DocKind;
@@ -88,6 +88,15 @@ pub async fn filter_of(db: &Db, query: &EventQuery) -> AppResult<Filter> {
         }
         filter.initiative = Some(initiative.to_owned());
     }
+    match non_empty(&query.view) {
+        None | Some("list") | Some("month") => {}
+        Some(other) => {
+            return Err(AppError::Invalid(format!(
+                "{:?} is not a view of the events: use list or month",
+                other.chars().take(20).collect::<String>()
+            )))
+        }
+    }
     match non_empty(&query.when) {
         None | Some("past") | Some("upcoming") => Ok(filter),
         Some(other) => Err(AppError::Invalid(format!(
@@ -106,14 +115,153 @@ pub async fn list(
 ) -> AppResult<EventList> {
     let mut filter = filter_of(db, query).await?;
     let past = query.past();
-    let (from, to) = if past {
-        (months(now, LIST_MONTHS, false), now)
+    let (items, truncated, month) = if query.month_view() {
+        let (grid, more) = month_grid(db, viewer, &mut filter, now, query).await?;
+        (Vec::new(), more, Some(grid))
     } else {
-        (now, months(now, LIST_MONTHS, true))
+        let (from, to) = if past {
+            (months(now, LIST_MONTHS, false), now)
+        } else {
+            (now, months(now, LIST_MONTHS, true))
+        };
+        let (items, more) = occurrences(db, viewer, &mut filter, (from, to), past, now).await?;
+        (items, more, None)
     };
+    let (orgs, initiatives) = store::facets(db, viewer).await?;
+    Ok(EventList {
+        items,
+        truncated,
+        past,
+        orgs: orgs
+            .into_iter()
+            .map(|o| Choice {
+                value: o.slug,
+                label: o.name,
+            })
+            .collect(),
+        kinds: EventKind::ALL
+            .iter()
+            .map(|k| Choice {
+                value: k.as_str().to_owned(),
+                label: k.label().to_owned(),
+            })
+            .collect(),
+        initiatives,
+        can_add: viewer.can_add_events(),
+        month,
+    })
+}
+
+/// The month a grid shows: `2027-03` as asked, or the month it is now in the UK.
+fn month_of(query: &EventQuery, now: DateTime<Utc>) -> AppResult<NaiveDate> {
+    let Some(text) = non_empty(&query.month) else {
+        let today = now
+            .with_timezone(&TimeZoneName::default().tz())
+            .date_naive();
+        return Ok(today.with_day(1).unwrap_or(today));
+    };
+    let bad = || {
+        AppError::Invalid(format!(
+            "{:?} is not a month: write it as YYYY-MM, like 2027-03",
+            text.chars().take(20).collect::<String>()
+        ))
+    };
+    let (year, month) = text.split_once('-').ok_or_else(bad)?;
+    if year.len() != 4 || month.len() != 2 {
+        return Err(bad());
+    }
+    let year: i32 = year.parse().map_err(|_| bad())?;
+    let month: u32 = month.parse().map_err(|_| bad())?;
+    if !(1900..=2200).contains(&year) {
+        return Err(bad());
+    }
+    NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(bad)
+}
+
+/// The grid of one month: each day with the occurrences on it (an event of several days on
+/// each of them), weeks starting on Monday; `true` when more occurred than a list holds.
+async fn month_grid(
+    db: &Db,
+    viewer: &Viewer,
+    filter: &mut Filter,
+    now: DateTime<Utc>,
+    query: &EventQuery,
+) -> AppResult<(MonthGrid, bool)> {
+    let first = month_of(query, now)?;
+    let next = first
+        .checked_add_months(Months::new(1))
+        .ok_or(AppError::Internal)?;
+    let previous = first
+        .checked_sub_months(Months::new(1))
+        .ok_or(AppError::Internal)?;
+    let zone = TimeZoneName::default();
+    let instant =
+        |d: NaiveDate| timing::instant(zone, timing::Local::Date(d)).map_err(|m| unreadable(0, m));
+    let (from, to) = (instant(first)?, instant(next)?);
+    let (found, more) = occurrences(db, viewer, filter, (from, to), false, now).await?;
+    let today = now.with_timezone(&zone.tz()).date_naive();
+    let days = (next - first).num_days();
+    let mut cells: Vec<Option<GridDay>> = Vec::new();
+    cells.extend((0..first.weekday().num_days_from_monday()).map(|_| None));
+    for offset in 0..days {
+        let date = first + chrono::Duration::days(offset);
+        let key = date.format("%Y-%m-%d").to_string();
+        let items = found
+            .iter()
+            .filter(|o| {
+                let start = o.when.start.get(..10).unwrap_or_default();
+                let end = o.when.end.get(..10).unwrap_or_default();
+                start <= key.as_str() && key.as_str() <= end
+            })
+            .map(|o| GridItem {
+                event_id: o.event_id,
+                title: o.title.clone(),
+                // The time on the day it starts; all day, or on later days, none.
+                time: match o.when.start.split_once('T') {
+                    Some((day, time)) if day == key => time.to_owned(),
+                    _ => String::new(),
+                },
+                status: o.when.status,
+            })
+            .collect();
+        cells.push(Some(GridDay {
+            day: date.day(),
+            label: date.format("%A %-d %B %Y").to_string(),
+            date: key,
+            today: date == today,
+            items,
+        }));
+    }
+    while !cells.len().is_multiple_of(7) {
+        cells.push(None);
+    }
+    let weeks = cells.chunks(7).map(<[_]>::to_vec).collect();
+    Ok((
+        MonthGrid {
+            title: first.format("%B %Y").to_string(),
+            month: first.format("%Y-%m").to_string(),
+            previous: previous.format("%Y-%m").to_string(),
+            next: next.format("%Y-%m").to_string(),
+            weeks,
+        },
+        more,
+    ))
+}
+
+/// The occurrences of the events the viewer may read that match the filter and overlap
+/// `from`..`to`: soonest first, or on the past tab (`past`) only those ended by `now`, latest
+/// first; at most [`MAX_LISTED`], and `true` when there were more.
+async fn occurrences(
+    db: &Db,
+    viewer: &Viewer,
+    filter: &mut Filter,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    past: bool,
+    now: DateTime<Utc>,
+) -> AppResult<(Vec<ListedOccurrence>, bool)> {
     filter.ends_after = Some(timing::stored(from));
     filter.starts_before = Some(timing::stored(to));
-    let events = store::matching(db, viewer, &filter).await?;
+    let events = store::matching(db, viewer, filter).await?;
     let mut items = Vec::new();
     let mut truncated = false;
     for e in &events {
@@ -157,27 +305,48 @@ pub async fn list(
         items.truncate(MAX_LISTED);
         truncated = true;
     }
-    let (orgs, initiatives) = store::facets(db, viewer).await?;
-    Ok(EventList {
-        items,
-        truncated,
-        past,
-        orgs: orgs
-            .into_iter()
-            .map(|o| Choice {
-                value: o.slug,
-                label: o.name,
-            })
-            .collect(),
-        kinds: EventKind::ALL
-            .iter()
-            .map(|k| Choice {
-                value: k.as_str().to_owned(),
-                label: k.label().to_owned(),
-            })
-            .collect(),
-        initiatives,
-    })
+    Ok((items, truncated))
+}
+
+/// The next occurrences (the coming twelve months, at most `limit`) of the events the viewer
+/// may read that match the filter: for an organisation's or a plan's page.
+pub async fn upcoming(
+    db: &Db,
+    viewer: &Viewer,
+    now: DateTime<Utc>,
+    mut filter: Filter,
+    limit: usize,
+) -> AppResult<(Vec<ListedOccurrence>, bool)> {
+    let window = (now, months(now, LIST_MONTHS, true));
+    let (mut items, mut more) = occurrences(db, viewer, &mut filter, window, false, now).await?;
+    if items.len() > limit {
+        items.truncate(limit);
+        more = true;
+    }
+    Ok((items, more))
+}
+
+/// A deployment plan the viewer may read, by slug: its id and title; "not found" otherwise.
+pub async fn readable_plan(db: &Db, viewer: &Viewer, slug: &str) -> AppResult<(i64, String)> {
+    let plans = DocKind::from_code(<crate::plans::Plans as crate::kind::Kind>::NAMES.code)
+        .ok_or(AppError::NotFound)?;
+    let plan = crate::documents::store::find_readable(db, viewer, plans, slug).await?;
+    let row = plan.row();
+    Ok((row.id, row.title.clone()))
+}
+
+/// The feed of a plan's events (see [`feed`]).
+pub async fn plan_feed(
+    db: &Db,
+    viewer: &Viewer,
+    now: DateTime<Utc>,
+    plan_id: i64,
+) -> AppResult<Vec<FeedEvent>> {
+    let filter = Filter {
+        plan_id: Some(plan_id),
+        ..Filter::default()
+    };
+    feed(db, viewer, now, filter).await
 }
 
 /// An event the viewer may read; "not found" otherwise, exactly like a missing one.
@@ -253,6 +422,8 @@ pub async fn page(db: &Db, viewer: &Viewer, now: DateTime<Utc>, id: i64) -> AppR
         rule: schedule.rule.clone(),
         upcoming,
         sequence: event.sequence,
+        can_edit: viewer.can_edit_event(f.org_id, event.milestone.is_some()),
+        milestone: event.milestone.clone(),
     })
 }
 

@@ -52,6 +52,9 @@ pub struct StoredEvent {
     pub plan: Option<(String, String)>,
     /// Raised on every change: the iCalendar SEQUENCE.
     pub sequence: i64,
+    /// For an event made from a milestone of its plan, the milestone ("Pilot: Go-live"): it
+    /// follows the plan's approved revision and is not edited by hand.
+    pub milestone: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -92,6 +95,7 @@ struct EventRow {
     sequence: i64,
     starts_at: String,
     ends_at: Option<String>,
+    milestone: Option<String>,
     created_at: String,
     updated_at: String,
 }
@@ -116,8 +120,8 @@ struct TakingPartRow {
 const EVENT_SELECT: &str = "SELECT e.id, e.slug, e.org_id, o.slug AS org_slug, o.name AS org_name,
         e.title, e.kind, e.starts_local, e.ends_local, e.time_zone, e.recurrence, e.location,
         e.online_url, e.initiative, e.plan_id, d.slug AS plan_slug, d.title AS plan_title,
-        e.description, e.visibility, e.status, e.sequence, e.starts_at, e.ends_at, e.created_at,
-        e.updated_at
+        e.description, e.visibility, e.status, e.sequence, e.starts_at, e.ends_at, e.milestone,
+        e.created_at, e.updated_at
      FROM events e JOIN organisations o ON o.id = e.org_id LEFT JOIN documents d ON d.id = e.plan_id";
 
 /// Stored text this version cannot read: logged, and the event is shown nowhere.
@@ -150,8 +154,12 @@ fn exception_of(row: ExceptionRow) -> AppResult<Exception> {
     Ok(Exception { occurrence, change })
 }
 
-/// The events these rows are, with their organisations taking part and exceptions.
-async fn assemble(db: &Db, rows: Vec<EventRow>) -> AppResult<Vec<StoredEvent>> {
+/// The events these rows are, with their organisations taking part and exceptions, read with
+/// `conn` (the read pool, or a write's transaction to see its own changes).
+async fn assemble(
+    conn: &mut sqlx::AnyConnection,
+    rows: Vec<EventRow>,
+) -> AppResult<Vec<StoredEvent>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -166,13 +174,13 @@ async fn assemble(db: &Db, rows: Vec<EventRow>) -> AppResult<Vec<StoredEvent>> {
            JOIN organisations o ON o.id = p.org_id
          WHERE p.event_id IN ({ids}) ORDER BY o.name"
     ))
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     let exceptions: Vec<ExceptionRow> = sqlx::query_as(&format!(
         "SELECT event_id, occurrence, status, starts_local, ends_local FROM event_exceptions
          WHERE event_id IN ({ids}) ORDER BY occurrence"
     ))
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     let mut parts: BTreeMap<i64, Vec<TakingPartRow>> = BTreeMap::new();
     for p in taking_part {
@@ -214,6 +222,7 @@ async fn assemble(db: &Db, rows: Vec<EventRow>) -> AppResult<Vec<StoredEvent>> {
                     .collect(),
                 plan: r.plan_slug.zip(r.plan_title),
                 sequence: r.sequence,
+                milestone: r.milestone,
                 created_at: r.created_at,
                 updated_at: r.updated_at,
                 fields: EventFields {
@@ -248,7 +257,9 @@ pub async fn find(db: &Db, id: i64) -> AppResult<Option<StoredEvent>> {
         .bind(id)
         .fetch_all(db.pool())
         .await?;
-    Ok(assemble(db, rows).await?.pop())
+    Ok(assemble(&mut *db.pool().acquire().await?, rows)
+        .await?
+        .pop())
 }
 
 /// One event by the slug it was imported as, whoever asks.
@@ -257,7 +268,9 @@ pub async fn find_by_slug(db: &Db, slug: &str) -> AppResult<Option<StoredEvent>>
         .bind(slug)
         .fetch_all(db.pool())
         .await?;
-    Ok(assemble(db, rows).await?.pop())
+    Ok(assemble(&mut *db.pool().acquire().await?, rows)
+        .await?
+        .pop())
 }
 
 /// Which events a list or feed wants, besides what the viewer may read.
@@ -271,6 +284,8 @@ pub struct Filter {
     pub ends_after: Option<String>,
     /// …and starts before this one.
     pub starts_before: Option<String>,
+    /// Only events of this deployment plan (its milestones and the events linked to it).
+    pub plan_id: Option<i64>,
 }
 
 /// The events the viewer may read that match the filter, by first start.
@@ -284,18 +299,21 @@ pub async fn matching(db: &Db, viewer: &Viewer, filter: &Filter) -> AppResult<Ve
            AND ($3 = '' OR e.initiative = $3)
            AND ($4 = '' OR e.ends_at IS NULL OR e.ends_at > $4)
            AND ($5 = '' OR e.starts_at < $5)
+           AND ($6 = -1 OR e.plan_id = $6)
          ORDER BY e.starts_at, e.id",
         viewer.event_filter("e")
     );
+    let mut conn = db.pool().acquire().await?;
     let rows: Vec<EventRow> = sqlx::query_as(&sql)
         .bind(filter.org_id.unwrap_or(-1))
         .bind(filter.kind.map(EventKind::as_str).unwrap_or_default())
         .bind(filter.initiative.as_deref().unwrap_or_default())
         .bind(filter.ends_after.as_deref().unwrap_or_default())
         .bind(filter.starts_before.as_deref().unwrap_or_default())
-        .fetch_all(db.pool())
+        .bind(filter.plan_id.unwrap_or(-1))
+        .fetch_all(&mut *conn)
         .await?;
-    assemble(db, rows).await
+    assemble(&mut conn, rows).await
 }
 
 /// The organisations running or taking part in events the viewer may read, and the
@@ -370,11 +388,19 @@ fn bind_fields<'q>(
         .bind(event.ends_at.as_deref())
 }
 
-/// Stores an event under `slug`: a new one, or a change to `previous` (the stored event with
-/// that slug), which raises its sequence. The caller records the returned change.
+/// Where a new event comes from, which stays with it: its slug (the file it was imported from,
+/// or one made for it) and, for an event made from a plan's milestone, the milestone.
+#[derive(Clone, Copy, Debug)]
+pub struct Origin<'a> {
+    pub slug: &'a str,
+    pub milestone: Option<&'a str>,
+}
+
+/// Stores an event: a new one from `origin`, or a change to `previous`, which raises its
+/// sequence. The caller records the returned change.
 pub async fn save(
     rec: &mut Recorder,
-    slug: &str,
+    origin: Origin<'_>,
     event: &EventFields,
     previous: Option<&StoredEvent>,
 ) -> Result<(i64, Change), sqlx::Error> {
@@ -409,17 +435,19 @@ pub async fn save(
         None => {
             let values: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
             let sql = format!(
-                "INSERT INTO events ({}, sequence, created_at, updated_at, slug)
-                 VALUES ({}, 0, ${}, ${}, ${}) RETURNING id",
+                "INSERT INTO events ({}, sequence, created_at, updated_at, slug, milestone)
+                 VALUES ({}, 0, ${}, ${}, ${}, ${}) RETURNING id",
                 FIELD_COLUMNS.join(", "),
                 values.join(", "),
                 n + 1,
                 n + 1,
-                n + 2
+                n + 2,
+                n + 3
             );
             let row = bind_fields(sqlx::query(&sql), event)
                 .bind(&at)
-                .bind(slug)
+                .bind(origin.slug)
+                .bind(origin.milestone)
                 .fetch_one(&mut **rec.tx())
                 .await?;
             sqlx::Row::try_get::<i64, _>(&row, "id")?
@@ -450,4 +478,56 @@ pub async fn save(
         .await?;
     }
     Ok((id, Change::upsert(Entity::Event, id, Some(event.org_id))))
+}
+
+/// Whether an event with this slug exists (new events get a slug of their own).
+pub async fn slug_taken(rec: &mut Recorder, slug: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM events WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(&mut **rec.tx())
+        .await?;
+    Ok(found.is_some())
+}
+
+/// The events made from a plan's milestones, as the write sees them.
+pub async fn milestones_of(rec: &mut Recorder, plan_id: i64) -> AppResult<Vec<StoredEvent>> {
+    let conn: &mut sqlx::AnyConnection = rec.tx();
+    let rows: Vec<EventRow> = sqlx::query_as(&format!(
+        "{EVENT_SELECT} WHERE e.plan_id = $1 AND e.milestone IS NOT NULL ORDER BY e.id"
+    ))
+    .bind(plan_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    assemble(conn, rows).await
+}
+
+/// The event as the write sees it (after the write's own changes), whoever asks.
+pub async fn find_for_update(rec: &mut Recorder, id: i64) -> AppResult<Option<StoredEvent>> {
+    let conn: &mut sqlx::AnyConnection = rec.tx();
+    let rows: Vec<EventRow> = sqlx::query_as(&format!("{EVENT_SELECT} WHERE e.id = $1"))
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(assemble(conn, rows).await?.pop())
+}
+
+/// Deletes an event with its organisations taking part and exceptions (the database cascades).
+/// The caller records the returned change.
+pub async fn delete(rec: &mut Recorder, event: &StoredEvent) -> Result<Change, sqlx::Error> {
+    for table in ["event_organisations", "event_exceptions"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE event_id = $1"))
+            .bind(event.id)
+            .execute(&mut **rec.tx())
+            .await?;
+    }
+    sqlx::query("DELETE FROM events WHERE id = $1")
+        .bind(event.id)
+        .execute(&mut **rec.tx())
+        .await?;
+    Ok(Change {
+        entity: Entity::Event,
+        id: event.id,
+        op: crate::db::Op::Delete,
+        org_id: Some(event.fields.org_id),
+    })
 }

@@ -81,39 +81,43 @@ pub struct MovedInput {
     pub end: String,
 }
 
-/// Checks an event as written; the outer error is a fault (the database), the inner the first
-/// rule it breaks.
-pub async fn check(db: &Db, input: &EventInput) -> AppResult<Result<EventFields, Problem>> {
+/// Checks an event as written; the outer error is a fault (the database), the inner every rule
+/// it breaks, each naming its field, in the order of the fields.
+pub async fn check(db: &Db, input: &EventInput) -> AppResult<Result<EventFields, Vec<Problem>>> {
+    let mut problems = Vec::new();
     let org = input.organisation.trim();
-    let Some(org_id) = crate::orgs::store::id_by_slug(db.pool(), org).await? else {
-        return Ok(Err(missing(
+    let org_id = crate::orgs::store::id_by_slug(db.pool(), org).await?;
+    if org_id.is_none() {
+        problems.push(missing(
             "organisation",
             "organisation",
             org,
             "organisations",
-        )));
-    };
-    if input.taking_part.len() > MAX_TAKING_PART {
-        return Ok(Err(Problem::new(
-            "taking_part",
-            format!("at most {MAX_TAKING_PART} organisations can take part"),
-        )));
+        ));
     }
     let mut taking_part = Vec::new();
-    for slug in input.taking_part.iter().map(|s| s.trim()) {
-        match crate::orgs::store::id_by_slug(db.pool(), slug).await? {
-            Some(id) => taking_part.push(id),
-            None => {
-                return Ok(Err(missing(
-                    "taking_part",
-                    "organisation",
-                    slug,
-                    "organisations",
-                )))
+    if input.taking_part.len() > MAX_TAKING_PART {
+        problems.push(Problem::new(
+            "taking_part",
+            format!("at most {MAX_TAKING_PART} organisations can take part"),
+        ));
+    } else {
+        for slug in input.taking_part.iter().map(|s| s.trim()) {
+            match crate::orgs::store::id_by_slug(db.pool(), slug).await? {
+                Some(id) => taking_part.push(id),
+                None => {
+                    problems.push(missing(
+                        "taking_part",
+                        "organisation",
+                        slug,
+                        "organisations",
+                    ));
+                    break;
+                }
             }
         }
     }
-    taking_part.retain(|id| *id != org_id);
+    taking_part.retain(|id| Some(*id) != org_id);
     taking_part.sort_unstable();
     taking_part.dedup();
     let plan = input
@@ -131,11 +135,22 @@ pub async fn check(db: &Db, input: &EventInput) -> AppResult<Result<EventFields,
             };
             match found {
                 Some(plan) => Some(plan.id),
-                None => return Ok(Err(missing("plan", "deployment plan", slug, "plans"))),
+                None => {
+                    problems.push(missing("plan", "deployment plan", slug, "plans"));
+                    None
+                }
             }
         }
     };
-    Ok(check_fields(input, org_id, taking_part, plan_id))
+    let checked = check_fields(input, org_id.unwrap_or_default(), taking_part, plan_id);
+    match checked {
+        Ok(fields) if problems.is_empty() => Ok(Ok(fields)),
+        Ok(_) => Ok(Err(problems)),
+        Err(more) => {
+            problems.extend(more);
+            Ok(Err(problems))
+        }
+    }
 }
 
 /// "no organisation with slug …", naming the file that would define it.
@@ -146,90 +161,123 @@ fn missing(field: &str, what: &str, slug: &str, folder: &str) -> Problem {
     )
 }
 
-/// The rules that need nothing stored.
-fn check_fields(
+/// The rules that need nothing stored: every one broken, in the order of the fields. The times
+/// are checked as far as the parts they depend on allow (no rule is checked against a start
+/// that is not a time).
+pub(crate) fn check_fields(
     input: &EventInput,
     org_id: i64,
     taking_part: Vec<i64>,
     plan_id: Option<i64>,
-) -> Result<EventFields, Problem> {
+) -> Result<EventFields, Vec<Problem>> {
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut note = |result: Result<(), Problem>| {
+        if let Err(p) = result {
+            problems.push(p);
+        }
+    };
     let title = input.title.trim();
     if title.is_empty() {
-        return Err(Problem::new("title", "must not be empty"));
+        note(Err(Problem::new("title", "must not be empty")));
     }
     let long = |field: &str, what: &str, text: &str, max: usize| match too_long(what, text, max) {
         Some(m) => Err(Problem::new(field, m)),
         None => Ok(()),
     };
-    long("title", "The title", title, MAX_TITLE_CHARS)?;
-    long(
+    note(long("title", "The title", title, MAX_TITLE_CHARS));
+    note(long(
         "initiative",
         "The initiative",
         input.initiative.trim(),
         MAX_LINE_CHARS,
-    )?;
-    long(
+    ));
+    note(long(
         "location",
         "The location",
         input.location.trim(),
         MAX_LINE_CHARS,
-    )?;
+    ));
     // `body`, as for documents: the Markdown text after the front matter.
-    long(
+    note(long(
         "body",
         "The description",
         &input.description,
         MAX_SECTION_CHARS,
-    )?;
-    let kind = EventKind::parse(&input.kind).map_err(|m| Problem::new("kind", m))?;
+    ));
+    let kind = EventKind::parse(&input.kind).map_err(|m| Problem::new("kind", m));
     let visibility =
-        Visibility::parse(&input.visibility).map_err(|m| Problem::new("visibility", m))?;
+        Visibility::parse(&input.visibility).map_err(|m| Problem::new("visibility", m));
     let status = match input.status.as_deref() {
-        None => EventStatus::Planned,
-        Some(s) => EventStatus::parse(s).map_err(|m| Problem::new("status", m))?,
+        None => Ok(EventStatus::Planned),
+        Some(s) => EventStatus::parse(s).map_err(|m| Problem::new("status", m)),
     };
     let zone = match input.time_zone.as_deref() {
-        None => TimeZoneName::default(),
-        Some(z) => TimeZoneName::parse(z).map_err(|m| Problem::new("time_zone", m))?,
+        None => Ok(TimeZoneName::default()),
+        Some(z) => TimeZoneName::parse(z).map_err(|m| Problem::new("time_zone", m)),
     };
     let online_url =
-        check_link(&input.online_meeting).map_err(|m| Problem::new("online_meeting", m))?;
-    let first = check_span(zone, &input.start, &input.end, ("start", "end"))?;
-    let rule = match input
-        .repeat
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-    {
-        None => None,
-        Some(r) => Some(
-            recurrence::check_rule(r, first.start, zone).map_err(|m| Problem::new("repeat", m))?,
-        ),
-    };
-    let mut schedule = Schedule {
-        zone,
-        first,
-        rule,
-        exceptions: Vec::new(),
-    };
-    schedule.exceptions = check_exceptions(input, &schedule)?;
-    let (starts, ends) = schedule.bounds().map_err(|m| Problem::new("start", m))?;
-    Ok(EventFields {
-        org_id,
-        title: title.to_owned(),
-        kind,
-        schedule,
-        taking_part,
-        initiative: input.initiative.trim().to_owned(),
-        plan_id,
-        location: input.location.trim().to_owned(),
-        online_url,
-        description: input.description.trim().to_owned(),
-        visibility,
-        status,
-        starts_at: timing::stored(starts),
-        ends_at: ends.map(timing::stored),
-    })
+        check_link(&input.online_meeting).map_err(|m| Problem::new("online_meeting", m));
+    let schedule = zone.clone().and_then(|zone| {
+        let first = check_span(zone, &input.start, &input.end, ("start", "end"))?;
+        let rule = match input
+            .repeat
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+        {
+            None => None,
+            Some(r) => Some(
+                recurrence::check_rule(r, first.start, zone)
+                    .map_err(|m| Problem::new("repeat", m))?,
+            ),
+        };
+        let mut schedule = Schedule {
+            zone,
+            first,
+            rule,
+            exceptions: Vec::new(),
+        };
+        schedule.exceptions = check_exceptions(input, &schedule)?;
+        let (starts, ends) = schedule.bounds().map_err(|m| Problem::new("start", m))?;
+        Ok((schedule, starts, ends))
+    });
+    // Reported in the order the fields come in.
+    for result in [
+        kind.as_ref().map(|_| ()),
+        visibility.as_ref().map(|_| ()),
+        status.as_ref().map(|_| ()),
+        online_url.as_ref().map(|_| ()),
+    ] {
+        note(result.map_err(Clone::clone));
+    }
+    if zone.is_ok() {
+        note(schedule.as_ref().map(|_| ()).map_err(Clone::clone));
+    } else {
+        note(zone.map(|_| ()));
+    }
+    match (kind, visibility, status, online_url, schedule) {
+        (Ok(kind), Ok(visibility), Ok(status), Ok(online_url), Ok((schedule, starts, ends)))
+            if problems.is_empty() =>
+        {
+            Ok(EventFields {
+                org_id,
+                title: title.to_owned(),
+                kind,
+                schedule,
+                taking_part,
+                initiative: input.initiative.trim().to_owned(),
+                plan_id,
+                location: input.location.trim().to_owned(),
+                online_url,
+                description: input.description.trim().to_owned(),
+                visibility,
+                status,
+                starts_at: timing::stored(starts),
+                ends_at: ends.map(timing::stored),
+            })
+        }
+        _ => Err(problems),
+    }
 }
 
 /// A start and an end as written: both dates, or both times; the end not before the start;
@@ -402,7 +450,9 @@ mod tests {
     }
 
     fn problem(input: &EventInput) -> Problem {
-        check_fields(input, 1, Vec::new(), None).unwrap_err()
+        check_fields(input, 1, Vec::new(), None)
+            .unwrap_err()
+            .remove(0)
     }
 
     #[test]
@@ -424,6 +474,21 @@ mod tests {
         assert!(check_link("https://user:pw@teams.example/")
             .unwrap_err()
             .contains("password"));
+    }
+
+    #[test]
+    fn every_broken_rule_is_reported_at_once_in_the_order_of_the_fields() {
+        let mut i = input();
+        i.title = " ".into();
+        i.kind = "party".into();
+        i.online_meeting = "http://x.example".into();
+        i.end = "2026-01-06T09:00".into();
+        let fields: Vec<String> = check_fields(&i, 1, Vec::new(), None)
+            .unwrap_err()
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(fields, ["title", "kind", "online_meeting", "end"]);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::documents::pages::DocCard;
 use crate::documents::DocKind;
 
 pub mod compare;
+pub mod account;
 pub mod orgs;
 pub mod waivers;
 

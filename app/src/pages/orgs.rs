@@ -13,6 +13,8 @@ use crate::documents::model::DocSummary;
 use crate::documents::pages::{DocCard, DocumentView};
 use crate::documents::DocKind;
 use crate::error::AppError;
+use crate::events::model::UpcomingOf;
+use crate::events::pages::UpcomingEvents;
 use crate::kind::Kind as _;
 use crate::orgs::{Nation, OrgKind, OrgRef};
 use crate::users::Role;
@@ -173,7 +175,7 @@ pub fn OrgDetailPage() -> impl IntoView {
 #[component]
 fn OrgView(org: OrgPage) -> impl IntoView {
     let OrgPage {
-        slug: _,
+        slug,
         name,
         code,
         nation,
@@ -220,6 +222,7 @@ fn OrgView(org: OrgPage) -> impl IntoView {
                         }}
                     }
                 }).collect_view()}
+                <UpcomingEvents of=UpcomingOf::Org(slug)/>
                 <h2>"People"</h2>
                 {match members {
                     None => view! { <p><a href="/login">"Sign in"</a>" to see who works on this at the organisation."</p> }.into_any(),

@@ -1,22 +1,31 @@
 //! The iCalendar feeds: `/events.ics` (filtered by `org`, `kind` and `initiative` like `/events`),
-//! `/orgs/{slug}/events.ics` and `/events/{id}.ics`. They answer as the pages do for the same
-//! session: anonymous callers get public events, a signed-in session what its user may read
-//! (the permission module decides), and an event one may not read answers 404 as if it did not
-//! exist.
+//! `/orgs/{slug}/events.ics`, `/plans/{slug}/events.ics` and `/events/{id}.ics`. They answer as
+//! the pages do for the same session: anonymous callers get public events, a signed-in session
+//! what its user may read (the permission module decides), and an event one may not read
+//! answers 404 as if it did not exist.
+//!
+//! `/feeds/{token}/events.ics` (with the same filters) answers for the owner of a secret token
+//! instead of a session, for calendar apps, which send no cookies (see `app::events::tokens`):
+//! what the owner may read, nothing else, at most [`FEED_USES_PER_MINUTE`] times a minute per
+//! token.
 
-use axum::extract::{Path, Query, Request, State};
-use axum::http::{header, Method};
+use std::sync::Arc;
+
+use axum::extract::{Extension, Path, Query, Request, State};
+use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use app::auth::session::viewer_of;
+use app::auth::throttle::Allowances;
 use app::error::AppError;
 use app::events::calendar::{self, Feed, FeedEvent};
 use app::events::model::EventQuery;
-use app::events::reading;
 use app::events::timing::from_time;
+use app::events::{reading, tokens};
+use app::permissions::Viewer;
 use app::state::AppState;
 
 use super::ErrorResponse;
@@ -72,7 +81,7 @@ pub async fn feed(
         org: params.org,
         kind: params.kind,
         initiative: params.initiative,
-        when: None,
+        ..EventQuery::default()
     };
     feed_answer(&state, &session, &query, "Trustshare events").await
 }
@@ -85,9 +94,71 @@ async fn feed_answer(
     name: &str,
 ) -> Result<Response, ErrorResponse> {
     let viewer = viewer_of(state, session).await?;
+    viewer_feed(state, &viewer, query, name).await
+}
+
+/// The events the viewer may read that match the query, as a feed called `name`.
+async fn viewer_feed(
+    state: &AppState,
+    viewer: &Viewer,
+    query: &EventQuery,
+    name: &str,
+) -> Result<Response, ErrorResponse> {
     let filter = reading::filter_of(&state.db, query).await?;
-    let events = reading::feed(&state.db, &viewer, from_time(state.now()), filter).await?;
+    let events = reading::feed(&state.db, viewer, from_time(state.now()), filter).await?;
     calendar_answer(state, name, &events, None)
+}
+
+/// `/plans/{slug}/events.ics`: the events of a deployment plan the caller may read (its
+/// milestones and the events linked to it); 404 for a plan they may not read.
+pub async fn plan_feed(
+    State(state): State<AppState>,
+    session: Session,
+    Path(slug): Path<String>,
+) -> Result<Response, ErrorResponse> {
+    let viewer = viewer_of(&state, &session).await?;
+    let (plan_id, title) = reading::readable_plan(&state.db, &viewer, &slug).await?;
+    let events = reading::plan_feed(&state.db, &viewer, from_time(state.now()), plan_id).await?;
+    calendar_answer(&state, &format!("{title} events"), &events, None)
+}
+
+/// Uses of one secret feed token a minute (also the burst): calendar apps refresh every few
+/// minutes at most, a few devices each.
+pub const FEED_USES_PER_MINUTE: u32 = 10;
+/// Tokens the limit remembers at most.
+pub const FEED_TOKENS_TRACKED: usize = 100_000;
+
+/// The allowances of secret feed tokens, counted by the token's hash.
+pub type FeedGate = Allowances<String>;
+
+/// `/feeds/{token}/events.ics`: the events the token's owner may read, filtered like
+/// `/events.ics`. A malformed, revoked or unknown token answers 404; one used too often, 429.
+pub async fn token_feed(
+    State(state): State<AppState>,
+    Extension(gate): Extension<Arc<FeedGate>>,
+    Path(token): Path<String>,
+    Query(params): Query<FeedParams>,
+) -> Result<Response, ErrorResponse> {
+    if !tokens::well_formed(&token) {
+        return Err(AppError::NotFound.into());
+    }
+    if let Err(wait) = gate.admit(&tokens::hash(&token)) {
+        let seconds = wait.as_secs().max(1);
+        return Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, seconds.to_string())],
+            "This calendar link was used too often: your calendar app will try again later.\n",
+        )
+            .into_response());
+    }
+    let viewer = tokens::viewer_of_token(&state.db, &token).await?;
+    let query = EventQuery {
+        org: params.org,
+        kind: params.kind,
+        initiative: params.initiative,
+        ..EventQuery::default()
+    };
+    viewer_feed(&state, &viewer, &query, "Trustshare events").await
 }
 
 /// `/orgs/{slug}/events.ics`: the events an organisation runs or takes part in.

@@ -37,11 +37,16 @@ pub fn routes() -> Vec<String> {
         "/api/v1/{kind}/{slug}".to_owned(),
         "/events.ics".to_owned(),
         "/orgs/{slug}/events.ics".to_owned(),
+        "/plans/{slug}/events.ics".to_owned(),
+        FEED_TOKEN_ROUTE.to_owned(),
         // Answered by the `events::event_file` layer: the router cannot tell it from `/events/{id}`.
         "/events/{id}.ics".to_owned(),
     ]);
     routes
 }
+
+/// A secret calendar feed address (see `events::token_feed`).
+pub const FEED_TOKEN_ROUTE: &str = "/feeds/{token}/events.ics";
 
 /// The access-management configuration schema: public, and cacheable (see `security`).
 pub const ACCESS_SCHEMA: &str = "/access/schema.json";
@@ -86,6 +91,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/{kind}/{slug}", get(api::document))
         .route("/events.ics", get(events::feed))
         .route("/orgs/{slug}/events.ics", get(events::org_feed))
+        .route("/plans/{slug}/events.ics", get(events::plan_feed))
+        .route(FEED_TOKEN_ROUTE, get(events::token_feed))
 }
 
 /// An application error as an HTTP answer; internal details stay in the log.

@@ -6,6 +6,7 @@ use sqlx::{Any, Executor, FromRow};
 
 use crate::dates::Date;
 use crate::db::Recorder;
+use crate::documents::hooks::{ReadersChanged, ReadersSee};
 use crate::error::{AppError, AppResult};
 use crate::kinds::DocKind;
 use crate::orgs::OrgRef;
@@ -256,7 +257,7 @@ pub async fn archive(rec: &mut Recorder, document_id: i64) -> Result<(), sqlx::E
         .bind(document_id)
         .execute(&mut **rec.tx())
         .await?;
-    Ok(())
+    tell_hooks(rec, document_id, ReadersSee::Nothing).await
 }
 
 /// Copies a revision's text into the document row, which is what lists and pages show.
@@ -301,7 +302,34 @@ pub async fn publish(
         .bind(document_id)
         .execute(&mut **rec.tx())
         .await?;
-    mirror(rec, document_id, text, updated_at).await
+    mirror(rec, document_id, text, updated_at).await?;
+    tell_hooks(rec, document_id, ReadersSee::Approved(text)).await
+}
+
+/// Tells the installed hooks (see `documents::hooks`) what readers see of a document now.
+async fn tell_hooks(
+    rec: &mut Recorder,
+    document_id: i64,
+    now: ReadersSee<'_>,
+) -> Result<(), sqlx::Error> {
+    let (code, slug, org_id): (String, String, i64) =
+        sqlx::query_as("SELECT kind, slug, org_id FROM documents WHERE id = $1")
+            .bind(document_id)
+            .fetch_one(&mut **rec.tx())
+            .await?;
+    let Some(kind) = DocKind::from_code(&code) else {
+        return Err(sqlx::Error::Protocol(format!(
+            "document {document_id} has the unknown kind {code:?}"
+        )));
+    };
+    let change = ReadersChanged {
+        document_id,
+        kind,
+        slug: &slug,
+        org_id,
+        now,
+    };
+    crate::documents::hooks::readers_changed(rec, change).await
 }
 
 /// Replaces a document's tags.
