@@ -57,8 +57,8 @@ use documents::pages::{
 use documents::DocKind;
 use events::edit_page::EventEditorPage;
 use events::pages::{EventListPage, EventPage};
-use pages::compare::ComparePageView;
 use pages::account::AccountPage;
+use pages::compare::ComparePageView;
 use pages::orgs::{OrgAccessPage, OrgDetailPage, OrgsPage};
 use pages::waivers::WaiversPageView;
 use pages::HomePage;

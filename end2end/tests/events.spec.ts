@@ -6,6 +6,8 @@ import { JS_ONLY, NO_JS_ONLY, expect, expectAccessible, signIn, test, uniqueSuff
 
 test.describe('events', () => {
   test('the month grid is a table reached by keyboard, and its months keep the filters', async ({ page }) => {
+    // Most of the schedule is shared with the network's members, as a board shares it.
+    await signIn(page, users.reader);
     await page.goto('/events?view=month&month=2027-01');
     await expect(page).toHaveTitle('Events – Trustshare');
     const grid = page.getByRole('table', { name: 'Events in January 2027' });
@@ -56,6 +58,8 @@ test.describe('events', () => {
   });
 
   test('"Add to calendar" downloads the event as iCalendar', async ({ page }) => {
+    // The quarterly update meeting is shared with the network's members.
+    await signIn(page, users.reader);
     await page.goto('/events');
     await page.getByRole('link', { name: /National single sign-on programme quarterly update/ }).first().click();
     const add = page.getByRole('link', { name: 'Add to calendar' });

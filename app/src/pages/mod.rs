@@ -9,8 +9,8 @@ use crate::documents::api::recent_documents;
 use crate::documents::pages::DocCard;
 use crate::documents::DocKind;
 
-pub mod compare;
 pub mod account;
+pub mod compare;
 pub mod orgs;
 pub mod waivers;
 

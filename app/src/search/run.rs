@@ -266,7 +266,7 @@ fn truncate(text: &str, max: usize) -> String {
 struct Snippets<'a> {
     /// The words to mark, as stems, with their weight.
     marks: &'a BTreeMap<String, f32>,
-    /// Splits and stems text as the index does, stemming only words that may be marked.
+    /// Splits and stems text as the index does, each distinct word once for the page.
     analyzer: TextAnalyzer,
     /// The stored text field snippets are taken from.
     field: Field,
@@ -501,7 +501,7 @@ impl Run<'_> {
         let mut hits = Vec::new();
         let mut ids = Vec::new();
         let snippets = Snippets {
-            analyzer: snippet_analyzer(p.marks.keys()),
+            analyzer: snippet_analyzer(),
             marks: &p.marks,
             field: self.f.body,
         };

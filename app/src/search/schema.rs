@@ -2,8 +2,8 @@
 //! the tantivy document built from a document as readers see it. Changing anything here changes
 //! what an index holds: raise [`SCHEMA_VERSION`], and existing indexes are rebuilt on start.
 
-use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 use tantivy::schema::{
     FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
     STORED, STRING,
@@ -158,21 +158,16 @@ pub fn analyzers() -> [(&'static str, TextAnalyzer); 2] {
     ]
 }
 
-/// The [`STEM`] analyzer for snippets that look for the stems `marks`: it stems only the words
-/// that can stem to one of them and leaves the rest as written. The English stemmer only ever
-/// changes the end of a word: a stem of two or more letters begins with the word's first two,
-/// a stem of one letter with its first (a test checks both). So a word that begins no mark that
-/// way cannot stem to one; skipping the stemmer for those words, nearly all of a text, makes a
-/// snippet of a long document several times cheaper.
-pub fn snippet_analyzer<'a>(marks: impl IntoIterator<Item = &'a String>) -> TextAnalyzer {
-    let starts = marks.into_iter().map(|m| first_two(m).to_owned()).collect();
-    // Marks of one letter are found by a word's first letter, the others by its first two.
+/// The [`STEM`] analyzer for the snippets of one page of results: the same words, but each
+/// distinct word is stemmed once for the whole page (most words of a text repeat), instead of
+/// once for every time it occurs in each result.
+pub fn snippet_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(LONGEST_WORD))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(StemIfMarked {
-            starts: Arc::new(starts),
+        .filter(RememberedStems {
+            stems: Arc::default(),
             stemmer: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(Stemmer::new(Language::English))
                 .build(),
@@ -180,67 +175,75 @@ pub fn snippet_analyzer<'a>(marks: impl IntoIterator<Item = &'a String>) -> Text
         .build()
 }
 
-/// A word's first two characters (the whole word when shorter).
-pub fn first_two(word: &str) -> &str {
-    word.char_indices().nth(2).map_or(word, |(i, _)| &word[..i])
-}
-
-/// See [`snippet_analyzer`].
+/// See [`snippet_analyzer`]: the stems seen so far, shared by the analyzer's clones.
 #[derive(Clone)]
-struct StemIfMarked {
-    starts: Arc<BTreeSet<String>>,
+struct RememberedStems {
+    stems: Arc<Mutex<HashMap<String, String>>>,
     stemmer: TextAnalyzer,
 }
 
-impl TokenFilter for StemIfMarked {
-    type Tokenizer<T: Tokenizer> = StemIfMarkedFilter<T>;
+impl TokenFilter for RememberedStems {
+    type Tokenizer<T: Tokenizer> = RememberedStemsFilter<T>;
 
-    fn transform<T: Tokenizer>(self, inner: T) -> StemIfMarkedFilter<T> {
-        StemIfMarkedFilter { inner, only: self }
+    fn transform<T: Tokenizer>(self, inner: T) -> RememberedStemsFilter<T> {
+        RememberedStemsFilter { inner, stems: self }
     }
 }
 
 #[derive(Clone)]
-struct StemIfMarkedFilter<T> {
+struct RememberedStemsFilter<T> {
     inner: T,
-    only: StemIfMarked,
+    stems: RememberedStems,
 }
 
-impl<T: Tokenizer> Tokenizer for StemIfMarkedFilter<T> {
-    type TokenStream<'a> = StemIfMarkedStream<'a, T::TokenStream<'a>>;
+impl<T: Tokenizer> Tokenizer for RememberedStemsFilter<T> {
+    type TokenStream<'a> = RememberedStemsStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        StemIfMarkedStream {
+        RememberedStemsStream {
             tail: self.inner.token_stream(text),
-            only: &mut self.only,
+            stems: &mut self.stems,
         }
     }
 }
 
-struct StemIfMarkedStream<'a, S> {
+struct RememberedStemsStream<'a, S> {
     tail: S,
-    only: &'a mut StemIfMarked,
+    stems: &'a mut RememberedStems,
 }
 
-impl<S: TokenStream> TokenStream for StemIfMarkedStream<'_, S> {
+impl<S: TokenStream> TokenStream for RememberedStemsStream<'_, S> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
         let token = self.tail.token_mut();
-        let word = &token.text;
-        let first = word
-            .char_indices()
-            .nth(1)
-            .map_or(word.as_str(), |(i, _)| &word[..i]);
-        if self.only.starts.contains(first_two(word)) || self.only.starts.contains(first) {
-            let mut stream = self.only.stemmer.token_stream(&token.text);
-            if stream.advance() {
-                let stem = std::mem::take(&mut stream.token_mut().text);
+        let known = self
+            .stems
+            .stems
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&token.text)
+            .cloned();
+        let stem = match known {
+            Some(stem) => stem,
+            None => {
+                let mut stream = self.stems.stemmer.token_stream(&token.text);
+                let stem = if stream.advance() {
+                    std::mem::take(&mut stream.token_mut().text)
+                } else {
+                    token.text.clone()
+                };
                 drop(stream);
-                token.text = stem;
+                self.stems
+                    .stems
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(token.text.clone(), stem.clone());
+                stem
             }
-        }
+        };
+        token.text = stem;
         true
     }
 
