@@ -8,7 +8,7 @@ cd "$ROOT"
 
 bash scripts/build-site.sh
 cargo build -p server
-# server/tests/events.rs reads the iCalendar feeds back with Python's icalendar package.
+# server/tests/it/events.rs reads the iCalendar feeds back with Python's icalendar package.
 if ! python3 -c 'import icalendar' 2>/dev/null; then
   python3 -m pip install --quiet icalendar \
     || { apt-get update -q && apt-get install -y -q python3-icalendar; }

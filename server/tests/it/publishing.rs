@@ -1,9 +1,7 @@
 //! Drafts, review, publishing, history, comparison, restore, concurrency and export of
 //! documents, driven through the same forms a browser without JavaScript posts.
 
-mod common;
-
-use common::{content_tree, input_value, post_form, TestServer, PASSWORD};
+use crate::common::{content_tree, input_value, post_form, TestServer, PASSWORD};
 
 const EDITOR: &str = "callum.sampleton@fife.nhs.example";
 const PUBLISHER: &str = "morag.testwell@fife.nhs.example";
@@ -686,7 +684,7 @@ async fn exported_markdown_imports_back_as_the_same_document() {
     );
 
     // Import it into a fresh portal with the same organisations and people, and export again.
-    let root = common::repo_root().join("content");
+    let root = crate::common::repo_root().join("content");
     let copy = |dir: &str| -> Vec<(String, String)> {
         std::fs::read_dir(root.join(dir))
             .unwrap()

@@ -1,8 +1,6 @@
 //! Cross-origin refusal, no state change by GET, and protective headers.
 
-mod common;
-
-use common::{TestServer, PASSWORD};
+use crate::common::{TestServer, PASSWORD};
 
 const READER: &str = "isla.placeholder@fife.nhs.example";
 
@@ -24,7 +22,7 @@ async fn cross_origin_posts_are_refused_including_server_functions() {
             .await
             .unwrap();
         assert_eq!(response.status(), 403, "{header}: {value}");
-        assert!(common::session_cookie(&response).is_none());
+        assert!(crate::common::session_cookie(&response).is_none());
     }
     // Signed in, a cross-site sign-out is refused too and the session survives.
     let signed_in = server.signed_in(READER, PASSWORD).await;
@@ -53,7 +51,7 @@ async fn same_origin_posts_are_accepted() {
         .await
         .unwrap();
     assert_eq!(response.status(), 302);
-    assert!(common::session_cookie(&response).is_some());
+    assert!(crate::common::session_cookie(&response).is_some());
 }
 
 #[tokio::test]

@@ -3,9 +3,7 @@
 //! another publisher; comparisons; who may see one; the page with its scorecard; exports;
 //! uploads; import of `content/access/{organisation}.yaml`; search.
 
-mod common;
-
-use common::{
+use crate::common::{
     content_tree, input_value, location, post_form, repo_root, unescaped as text, TestServer,
     PASSWORD,
 };
@@ -30,7 +28,7 @@ async fn start_on_15_march_2026() -> TestServer {
     start_with(TestServer::builder().clock(clock)).await
 }
 
-async fn start_with(builder: common::TestServerBuilder) -> TestServer {
+async fn start_with(builder: crate::common::TestServerBuilder) -> TestServer {
     let server = builder.start().await;
     server.add_user(
         TAYSIDE_PUBLISHER,

@@ -2,12 +2,12 @@
 //! back by an independent parser (Python's `icalendar` package, with `dateutil` expanding the
 //! rules), SEQUENCE raised on every change, who sees which event, the pages and the importer.
 
-mod common;
-
 use std::process::{Command, Stdio};
 
+use crate::common::{
+    content_tree, input_value, post_form, repo_root, TempDir, TestServer, PASSWORD,
+};
 use app::state::ManualClock;
-use common::{content_tree, input_value, post_form, repo_root, TempDir, TestServer, PASSWORD};
 use serde_json::Value;
 use time::macros::datetime;
 

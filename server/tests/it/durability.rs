@@ -4,15 +4,13 @@
 //! the change log and the workflow history agree with the documents. SQLite by default;
 //! PostgreSQL when `TRUSTSHARE_TEST_POSTGRES` is set.
 
-mod common;
-
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::common::{input_value, location, TestServer, PASSWORD};
 use app::documents::WorkflowStep;
 use app::kinds::DocKind;
-use common::{input_value, location, TestServer, PASSWORD};
 
 const EDITOR: &str = "callum.sampleton@fife.nhs.example";
 const PUBLISHER: &str = "morag.testwell@fife.nhs.example";

@@ -4,9 +4,7 @@
 //! the body's HTML is then checked tag by tag. The sanitiser's output is canonical HTML
 //! (attributes double-quoted, text `<` escaped), so a small tokenizer reads it reliably.
 
-mod common;
-
-use common::{content_tree, TestServer};
+use crate::common::{content_tree, TestServer};
 
 const FORBIDDEN_TAGS: &[&str] = &[
     "script",

@@ -2,11 +2,9 @@
 //! them migrates, imports the demo content and creates the administrator; all of them serve.
 //! SQLite by default (one database file); PostgreSQL when `TRUSTSHARE_TEST_POSTGRES` is set.
 
-mod common;
-
 use std::path::Path;
 
-use common::{repo_root, spawn_binary, KillOnDrop, TempDir, TestDatabase};
+use crate::common::{repo_root, spawn_binary, KillOnDrop, TempDir, TestDatabase};
 use server::setup::FIRST_ADMIN_EMAIL;
 
 /// Files directly in `content/{folder}` with one of the `extensions`.
@@ -59,7 +57,7 @@ async fn instances_started_together_on_one_empty_database_set_it_up_once_and_all
         printed.push((base, password));
     }
 
-    let client = common::client();
+    let client = crate::common::client();
     for (base, _) in &printed {
         let health = client.get(format!("{base}/healthz")).send().await.unwrap();
         assert_eq!(health.status(), 200, "{base} serves");

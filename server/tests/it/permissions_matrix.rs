@@ -2,9 +2,7 @@
 //! route × role × own or other organisation × visibility. It is written out by hand from the
 //! rules, not computed from the code it checks. A route the table does not list fails the test.
 
-mod common;
-
-use common::{content_tree, repo_root, TestServer, PASSWORD};
+use crate::common::{content_tree, repo_root, TestServer, PASSWORD};
 
 /// Documents each kind gets, all owned by NHS Fife.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1107,7 +1105,7 @@ fn doc_file(kind: &str, doc: Doc, import: usize) -> Option<(String, String)> {
 
 /// The content of the `import`-th import: the first also holds the demo organisations and
 /// users; later ones only the documents they change.
-fn fixture(import: usize) -> common::TempDir {
+fn fixture(import: usize) -> crate::common::TempDir {
     let root = repo_root().join("content");
     let mut files: Vec<(String, String)> = Vec::new();
     if import == 0 {

@@ -3,9 +3,7 @@
 //! shared with the viewer, organisations the viewer may not read answered like ones that do not
 //! exist; and "Adopt this setting", a new draft of the viewer's own configuration.
 
-mod common;
-
-use common::{post_form, unescaped as text, TestServer, PASSWORD};
+use crate::common::{post_form, unescaped as text, TestServer, PASSWORD};
 
 const FIFE_EDITOR: &str = "callum.sampleton@fife.nhs.example";
 const FIFE_READER: &str = "isla.placeholder@fife.nhs.example";

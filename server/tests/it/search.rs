@@ -3,11 +3,11 @@
 //! soon after they are made, rebuilds, the `reindex` command, a killed process, and two
 //! instances sharing one PostgreSQL database.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{content_tree, eventually, input_value, post_form, TempDir, TestServer, PASSWORD};
+use crate::common::{
+    content_tree, eventually, input_value, post_form, TempDir, TestServer, PASSWORD,
+};
 
 const ALPHA_EDITOR: &str = "edna.editor@alpha.nhs.example";
 const ALPHA_READER: &str = "rory.reader@alpha.nhs.example";
@@ -771,7 +771,7 @@ async fn reindex_rebuilds_the_index_on_demand() {
     server
         .restart(|data| {
             std::fs::remove_dir_all(data.join("search")).unwrap();
-            let out = std::process::Command::new(common::bin())
+            let out = std::process::Command::new(crate::common::bin())
                 .args(["reindex", "--data-dir"])
                 .arg(data)
                 .args(["--database-url", &url])
@@ -815,8 +815,10 @@ async fn a_killed_server_finds_its_changes_after_it_restarts() {
     let content = content_tree(&[
         (
             "organisations/nhs-fife.md",
-            &std::fs::read_to_string(common::repo_root().join("content/organisations/nhs-fife.md"))
-                .unwrap(),
+            &std::fs::read_to_string(
+                crate::common::repo_root().join("content/organisations/nhs-fife.md"),
+            )
+            .unwrap(),
         ),
         (
             "guides/killed.md",

@@ -1,8 +1,6 @@
 //! `trustshare import`: idempotent, file by file, with precise reports of bad files.
 
-mod common;
-
-use common::{content_tree, repo_root, TestServer};
+use crate::common::{content_tree, repo_root, TestServer};
 
 /// Rows in every table an import writes.
 async fn table_counts(server: &TestServer) -> Vec<i64> {

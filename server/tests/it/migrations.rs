@@ -8,8 +8,6 @@
 //! `TRUSTSHARE_TEST_POSTGRES` set, the PostgreSQL tree is applied to a fresh database and its
 //! catalogue compared with SQLite's and with what was read.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -650,7 +648,7 @@ fn apply_statement(schema: &mut Schema, st: &[Tok], context: &str) {
 }
 
 fn migrations_dir(backend: &str) -> PathBuf {
-    common::repo_root().join("migrations").join(backend)
+    crate::common::repo_root().join("migrations").join(backend)
 }
 
 /// The migration files of a tree, in the order sqlx applies them.
@@ -961,8 +959,8 @@ async fn the_postgres_catalogue_matches_sqlite_when_postgres_is_available() {
         eprintln!("TRUSTSHARE_TEST_POSTGRES not set: live PostgreSQL catalogue not compared");
         return;
     };
-    let scratch = common::TempDir::new("migrations");
-    let database = common::TestDatabase::create(&scratch.0);
+    let scratch = crate::common::TempDir::new("migrations");
+    let database = crate::common::TestDatabase::create(&scratch.0);
     assert!(database.is_postgres());
     let postgres = postgres_catalogue(&database.url).await;
     let sqlite = sqlite_catalogue().await;

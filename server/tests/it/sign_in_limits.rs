@@ -3,13 +3,11 @@
 //! failures that all count when they arrive together. Over HTTP against the real server; clients
 //! at different addresses bind different loopback addresses (127.0.0.2, …).
 
-mod common;
-
 use std::net::IpAddr;
 use std::time::Duration;
 
+use crate::common::{location, session_cookie, TestServer, PASSWORD};
 use app::state::{Clock, ManualClock};
-use common::{location, session_cookie, TestServer, PASSWORD};
 
 const READER: &str = "isla.placeholder@fife.nhs.example";
 const ADMIN: &str = "admin@trustshare.localhost";

@@ -1,11 +1,9 @@
 //! Sign-in, sessions, sign-out and lock-out, over HTTP against the real server.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::{location, session_cookie, TestServer, PASSWORD};
 use app::state::{Clock, ManualClock};
-use common::{location, session_cookie, TestServer, PASSWORD};
 
 const READER: &str = "isla.placeholder@fife.nhs.example";
 

@@ -2,9 +2,7 @@
 //! with a justification and a last day; the scorecard shows it instead of a failure until it is
 //! withdrawn or lapses by itself; everyone else is refused, whatever their form says.
 
-mod common;
-
-use common::{post_form, unescaped as text, TestServer, PASSWORD};
+use crate::common::{post_form, unescaped as text, TestServer, PASSWORD};
 
 const LEEDS: &str = "leeds-teaching-hospitals";
 const LEEDS_EDITOR: &str = "jordan.stubworth@leeds.nhs.example";
@@ -269,7 +267,7 @@ async fn only_the_organisations_publishers_may_waive_and_only_failing_rules() {
 
     // Anonymous visitors, editors and another organisation's publisher: no page, no form, and
     // a crafted post is refused and stores nothing.
-    let anonymous = common::client();
+    let anonymous = crate::common::client();
     assert_eq!(server.get(&anonymous, &page).await.0, 401);
     assert_eq!(
         grant(

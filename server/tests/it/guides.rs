@@ -1,8 +1,6 @@
 //! Guide and organisation pages, their filters and who may see what.
 
-mod common;
-
-use common::{TestServer, PASSWORD};
+use crate::common::{TestServer, PASSWORD};
 
 #[tokio::test]
 async fn the_guide_list_shows_published_public_guides_with_filters() {
@@ -222,7 +220,7 @@ async fn home_page_explains_the_portal_and_lists_recent_guides() {
 
 #[tokio::test]
 async fn a_hostile_title_cannot_break_out_of_the_page_title() {
-    let content = common::content_tree(&[
+    let content = crate::common::content_tree(&[
         ("organisations/test-board.md", "---\nname: Test Board\ncode: T1\nnation: wales\nkind: trust\n---\n"),
         (
             "guides/evil-title.md",

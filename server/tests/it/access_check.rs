@@ -1,11 +1,9 @@
 //! `trustshare access check FILE`: the real binary on the demo configurations, on files that
 //! fail a `must` rule, and on files it cannot read or parse; and `/access/schema.json`.
 
-mod common;
-
 use std::process::Command;
 
-use common::{bin, repo_root, TempDir, TestServer};
+use crate::common::{bin, repo_root, TempDir, TestServer};
 
 /// What the binary printed and how it exited.
 struct Run {

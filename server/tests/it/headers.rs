@@ -2,9 +2,7 @@
 //! static files is cached, HSTS behind https, requests for another host refused when a public
 //! URL is configured, and server-function decoding errors never echoed to the browser.
 
-mod common;
-
-use common::{TempDir, TestServer, PASSWORD};
+use crate::common::{TempDir, TestServer, PASSWORD};
 
 const EDITOR: &str = "callum.sampleton@fife.nhs.example";
 const PUBLIC_HOST: &str = "trustshare.example.nhs.uk";
@@ -158,7 +156,7 @@ async fn requests_naming_another_host_are_refused_when_a_public_url_is_set() {
             .await
             .unwrap();
         assert_eq!(response.status(), 421, "Host: {host} POST /api/sign-in");
-        assert!(common::session_cookie(&response).is_none());
+        assert!(crate::common::session_cookie(&response).is_none());
     }
     // The address the server listens on is another host too.
     let response = client.get(server.url("/")).send().await.unwrap();
