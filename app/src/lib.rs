@@ -46,6 +46,8 @@ pub mod content;
 pub mod documents;
 pub mod events;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod references;
 pub mod search;
 
 use auth::pages::LoginPage;
@@ -60,17 +62,24 @@ use events::pages::{EventListPage, EventPage};
 use pages::account::AccountPage;
 use pages::compare::ComparePageView;
 use pages::orgs::{OrgAccessPage, OrgDetailPage, OrgsPage};
+use pages::rules::{RuleCataloguePage, RulePageView};
 use pages::waivers::WaiversPageView;
 use pages::HomePage;
 use search::page::SearchPage;
 
 /// Hands the modules below the ones that follow them what to call: `documents` tells
-/// `events::milestones` when a plan's approved revision changes (see `documents::hooks`). The
-/// host calls this when it opens the database, before anything is written.
+/// `events::milestones` when a plan's approved revision changes and `references::mentions` when
+/// a lesson's does, and asks `references` about live references in texts (see
+/// `documents::hooks`). The host calls this when it opens the database, before anything is
+/// written.
 #[cfg(feature = "ssr")]
 pub fn install_hooks() {
-    static READERS_CHANGED: &[documents::hooks::Hook] = &[events::milestones::follow_plan];
+    static READERS_CHANGED: &[documents::hooks::Hook] = &[
+        events::milestones::follow_plan,
+        references::mentions::follow_lessons,
+    ];
     documents::hooks::install(READERS_CHANGED);
+    documents::hooks::install_references(references::hooks());
 }
 
 /// The HTML document around every page. Island scripts are included only when a wasm
@@ -153,10 +162,14 @@ fn routes() -> impl IntoView {
     let children = RouteChildren::to_children(|| {
         (
             view! { <Route path=path!("/") view=HomePage ssr=SsrMode::Async/> }.into_inner(),
-            // Before the kinds' routes: `compare` is a reserved slug (`slugs::RESERVED`), never
-            // a configuration's.
-            view! { <Route path=path!("/access/compare") view=ComparePageView ssr=SsrMode::Async/> }
-                .into_inner(),
+            // Before the kinds' routes: `compare` and `rules` are reserved slugs
+            // (`slugs::RESERVED`), never a configuration's.
+            view! {
+                <Route path=path!("/access/compare") view=ComparePageView ssr=SsrMode::Async/>
+                <Route path=path!("/access/rules") view=RuleCataloguePage ssr=SsrMode::Async/>
+                <Route path=path!("/access/rules/:code") view=RulePageView ssr=SsrMode::Async/>
+            }
+            .into_inner(),
             StaticVec::from(DocKind::all().map(document_routes).collect::<Vec<_>>()),
             view! {
                 <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>

@@ -4,7 +4,10 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeStream,
+    TextMergeWithOffset,
+};
 
 use crate::components::toc::TocEntry;
 use crate::limits::{MAX_ANCHORED_HEADINGS, MAX_MARKDOWN_NESTING};
@@ -43,15 +46,42 @@ fn options() -> Options {
 /// flattened to its text before the sanitiser sees it, since building deeply nested HTML costs
 /// time in the square of its depth.
 pub fn render(markdown: &str) -> Rendered {
-    let events = flatten_deep(Parser::new_ext(markdown, options()));
+    render_resolving(markdown, &Resolved::default())
+}
+
+/// Like [`render`], with each shortcode of `resolved` (`{{rule MFA-01}}`) replaced by its HTML,
+/// which is sanitised with the rest. Shortcodes it does not hold, and any in code, stay as
+/// typed.
+pub fn render_resolving(markdown: &str, resolved: &Resolved) -> Rendered {
+    let events = flatten_deep(TextMergeStream::new(Parser::new_ext(markdown, options())));
     let mut toc = Vec::new();
     let mut used_ids = Ids::default();
     let mut footnote_numbers: HashMap<String, usize> = HashMap::new();
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut code_blocks = 0usize;
 
     let mut i = 0;
     while i < events.len() {
         match &events[i] {
+            Event::Start(Tag::CodeBlock(_)) => {
+                code_blocks += 1;
+                out.push(events[i].clone());
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                code_blocks = code_blocks.saturating_sub(1);
+                out.push(events[i].clone());
+            }
+            Event::Text(text) if code_blocks == 0 && !resolved.0.is_empty() => {
+                for piece in pieces(text, &resolved.names()) {
+                    out.push(match piece {
+                        Piece::Text(t) => Event::Text(CowStr::from(t.to_owned())),
+                        Piece::Shortcode(code, typed) => match resolved.0.get(&code) {
+                            Some(html) => Event::InlineHtml(CowStr::from(html.clone())),
+                            None => Event::Text(CowStr::from(typed.to_owned())),
+                        },
+                    });
+                }
+            }
             Event::Start(Tag::Heading { level, .. }) => {
                 // Collect the heading's own text for its id and the contents list.
                 let level = demote(*level);
@@ -163,6 +193,124 @@ pub fn plain_text(markdown: &str) -> String {
     text.trim().to_owned()
 }
 
+/// A shortcode in a text, `{{rule MFA-01}}`: a live reference that each reader sees resolved
+/// for themselves. Names are given by whoever resolves them; anything else between braces is
+/// text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Shortcode {
+    /// `rule`.
+    pub name: String,
+    /// `MFA-01`.
+    pub argument: String,
+}
+
+impl std::fmt::Display for Shortcode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{{{{{} {}}}}}", self.name, self.argument)
+    }
+}
+
+/// Longest shortcode argument.
+const MAX_SHORTCODE_ARGUMENT: usize = 64;
+
+/// The HTML each shortcode stands for, for one reader; its names are the shortcode names
+/// looked for.
+#[derive(Clone, Debug, Default)]
+pub struct Resolved(pub HashMap<Shortcode, String>);
+
+impl Resolved {
+    fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.0.keys().map(|c| c.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+}
+
+/// Part of a text: as it is, or a shortcode and the text it was typed as.
+enum Piece<'t> {
+    Text(&'t str),
+    Shortcode(Shortcode, &'t str),
+}
+
+/// `text` cut at each shortcode with one of `names`: `{{`, the name, spaces, an argument of
+/// letters, digits, `-`, `_` and `.`, and `}}`, spaces allowed inside the braces.
+fn pieces<'t>(text: &'t str, names: &[&str]) -> Vec<Piece<'t>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    let mut plain = 0; // bytes of `rest` already known to be text
+    while let Some(open) = rest[plain..].find("{{").map(|at| at + plain) {
+        match shortcode_at(&rest[open + 2..], names) {
+            Some((code, len)) => {
+                if open > 0 {
+                    out.push(Piece::Text(&rest[..open]));
+                }
+                let end = open + 2 + len;
+                out.push(Piece::Shortcode(code, &rest[open..end]));
+                rest = &rest[end..];
+                plain = 0;
+            }
+            None => plain = open + 1,
+        }
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest));
+    }
+    out
+}
+
+/// The shortcode that `after` (what follows `{{`) starts with, and its length to the end of `}}`.
+fn shortcode_at(after: &str, names: &[&str]) -> Option<(Shortcode, usize)> {
+    let close = after.find("}}")?;
+    let inside = &after[..close];
+    let (name, argument) = inside.trim().split_once(' ')?;
+    let argument = argument.trim();
+    let argument_ok = !argument.is_empty()
+        && argument.len() <= MAX_SHORTCODE_ARGUMENT
+        && argument
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    (names.contains(&name) && argument_ok).then(|| {
+        (
+            Shortcode {
+                name: name.to_owned(),
+                argument: argument.to_owned(),
+            },
+            close + 2,
+        )
+    })
+}
+
+/// Every shortcode with one of `names` in a Markdown text, outside code, with the line (from 1)
+/// it starts on, in the order written.
+pub fn shortcodes(markdown: &str, names: &[&str]) -> Vec<(Shortcode, usize)> {
+    if !markdown.contains("{{") {
+        return Vec::new();
+    }
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(markdown.match_indices('\n').map(|(at, _)| at + 1))
+        .collect();
+    let mut found = Vec::new();
+    let mut code_blocks = 0usize;
+    let events = Parser::new_ext(markdown, options()).into_offset_iter();
+    for (event, range) in TextMergeWithOffset::new(events) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => code_blocks += 1,
+            Event::End(TagEnd::CodeBlock) => code_blocks = code_blocks.saturating_sub(1),
+            Event::Text(text) if code_blocks == 0 && text.contains("{{") => {
+                let line = line_starts.partition_point(|&start| start <= range.start);
+                for piece in pieces(&text, names) {
+                    if let Piece::Shortcode(code, _) = piece {
+                        found.push((code, line));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
 /// Cleans HTML with the portal's allow-list.
 pub fn sanitise(html: &str) -> String {
     sanitiser().clean(html).to_string()
@@ -181,6 +329,18 @@ fn sanitiser() -> &'static ammonia::Builder<'static> {
                 ["nhsuk-u-visually-hidden", "ts-task-done", "ts-task-todo"],
             )
             .add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"])
+            // The tags resolved shortcodes show a result with (in words as well as colour).
+            .add_allowed_classes(
+                "strong",
+                [
+                    "nhsuk-tag",
+                    "nhsuk-tag--green",
+                    "nhsuk-tag--red",
+                    "nhsuk-tag--yellow",
+                    "nhsuk-tag--grey",
+                    "nhsuk-tag--blue",
+                ],
+            )
             .add_allowed_classes("div", ["footnote-definition"])
             .attribute_filter(|element, attribute, value| match (element, attribute) {
                 (_, "id") => {
@@ -252,7 +412,7 @@ fn unique_id(text: &str, ids: &mut Ids) -> String {
 
 /// The parser's events with every element nested deeper than [`MAX_MARKDOWN_NESTING`] left
 /// out and its text kept: a list in a quote in a list… a thousand levels deep reads as text.
-fn flatten_deep<'a>(parser: Parser<'a>) -> Vec<Event<'a>> {
+fn flatten_deep<'a>(parser: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
     let mut kept_starts: Vec<bool> = Vec::new();
     let mut depth = 0;
     let mut events = Vec::new();
@@ -533,5 +693,58 @@ mod tests {
             plain_text("## Title\n\nSome **bold** `code`."),
             "Title Some bold code."
         );
+    }
+
+    fn code(name: &str, argument: &str) -> Shortcode {
+        Shortcode {
+            name: name.into(),
+            argument: argument.into(),
+        }
+    }
+
+    #[test]
+    fn shortcodes_are_found_with_their_lines_outside_code_only() {
+        let text = "Intro {{rule MFA-01}} and {{ setting training-coverage }}.\n\n\
+                    `{{rule CODE-01}}` in code\n\n```\n{{rule BLOCK-01}}\n```\n\n\
+                    - item {{rule ADM-02}}\n\n{{other thing}} {{rule}} {{rule a b}} {{rule <x>}}\n";
+        let found = shortcodes(text, &["rule", "setting"]);
+        assert_eq!(
+            found,
+            [
+                (code("rule", "MFA-01"), 1),
+                (code("setting", "training-coverage"), 1),
+                (code("rule", "ADM-02"), 9),
+            ]
+        );
+        assert!(shortcodes("no braces here", &["rule"]).is_empty());
+    }
+
+    #[test]
+    fn resolved_shortcodes_become_sanitised_html_and_others_stay_as_typed() {
+        let mut resolved = Resolved::default();
+        resolved.0.insert(
+            code("rule", "MFA-01"),
+            "<a href=\"/access/rules/MFA-01\">MFA-01</a> <strong class=\"nhsuk-tag nhsuk-tag--green\" onclick=\"x()\">Pass</strong><script>bad()</script>".into(),
+        );
+        let html = render_resolving(
+            "See {{rule MFA-01}}, not {{rule ZZZ-99}}, and `{{rule MFA-01}}`.",
+            &resolved,
+        )
+        .html;
+        assert!(html.contains("<a href=\"/access/rules/MFA-01\""), "{html}");
+        assert!(
+            html.contains("<strong class=\"nhsuk-tag nhsuk-tag--green\">Pass</strong>"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("onclick") && !html.contains("<script"),
+            "{html}"
+        );
+        assert!(html.contains("{{rule ZZZ-99}}"), "{html}");
+        assert!(html.contains("<code>{{rule MFA-01}}</code>"), "{html}");
+        // Without anything resolved the text is the same as typed.
+        assert!(render("See {{rule MFA-01}}.")
+            .html
+            .contains("{{rule MFA-01}}"));
     }
 }

@@ -1,9 +1,9 @@
 //! The names that appear in addresses: slugs (`/guides/{slug}`) and tags (`/guides?tag=`).
 
-/// Slugs taken by pages of the portal beside the documents: `/{kind}/new` (the editor) and
-/// `/access/compare`. A configuration's slug is its organisation's, so no organisation may be
-/// called so either.
-pub const RESERVED: &[&str] = &["new", "compare"];
+/// Slugs taken by pages of the portal beside the documents: `/{kind}/new` (the editor),
+/// `/access/compare` and the rule catalogue `/access/rules`. A configuration's slug is its
+/// organisation's, so no organisation may be called so either.
+pub const RESERVED: &[&str] = &["new", "compare", "rules"];
 
 /// Checks a slug: the part of an address after its kind or section.
 pub fn validate_slug(slug: &str) -> Result<(), String> {
@@ -61,9 +61,10 @@ mod tests {
 
     #[test]
     fn the_addresses_of_the_portals_own_pages_are_no_ones_slug() {
-        // `/access/new` is the editor and `/access/compare` the comparison, so neither may be
-        // a configuration's (an organisation's) slug, nor any document's.
-        for reserved in ["new", "compare"] {
+        // `/access/new` is the editor, `/access/compare` the comparison and `/access/rules`
+        // the rule catalogue, so none may be a configuration's (an organisation's) slug, nor
+        // any document's.
+        for reserved in ["new", "compare", "rules"] {
             let e = validate_slug(reserved).unwrap_err();
             assert!(e.contains("is reserved"), "{e}");
         }

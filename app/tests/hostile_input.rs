@@ -952,6 +952,7 @@ fn lesson_form() -> impl Strategy<Value = LessonForm> {
         hostile_text(),
         hostile_text(),
         field_text(),
+        field_text(),
     )
         .prop_map(
             |(
@@ -962,6 +963,7 @@ fn lesson_form() -> impl Strategy<Value = LessonForm> {
                 do_differently,
                 recommendation,
                 related,
+                rules,
             )| {
                 LessonForm {
                     phase,
@@ -971,6 +973,7 @@ fn lesson_form() -> impl Strategy<Value = LessonForm> {
                     do_differently,
                     recommendation,
                     related,
+                    rules,
                 }
             },
         )

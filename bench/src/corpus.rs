@@ -419,6 +419,7 @@ impl<'p> Generator<'p> {
             do_differently,
             recommendation: self.paragraph(org, nhs, 2),
             related,
+            rules: Vec::new(),
         };
         let body = if self.rng.gen_bool(0.4) {
             let sentences = self.rng.gen_range(1..=4);

@@ -219,4 +219,39 @@ test.describe('access-management configurations', () => {
     await expect(result(page, code)).toHaveText('Fail');
     await expect(page.locator(`#rule-${code}`).getByRole('link', { name: `Waive this rule (${code})` })).toBeVisible();
   });
+
+  test('a guide shows a member their own organisation's result for a rule, linked to the rule and its lessons', async ({ page }) => {
+    // Visitors who are not signed in see the rule and are asked to sign in.
+    await page.goto('/guides/walk-away-security-inactivity-timeouts');
+    const section = page.locator('.ts-prose li').filter({ hasText: 'WS-01' });
+    await expect(section).toContainText("sign in to see your organisation's result");
+    await expectAccessible(page, 'guide with live references, signed out');
+
+    await signIn(page, users.reader);
+    await page.goto('/orgs/nhs-fife/access');
+    const fifeResult = (await result(page, 'WS-01').locator('strong').first().innerText()).trim();
+    await page.goto('/guides/walk-away-security-inactivity-timeouts');
+    await expect(section.getByRole('link', { name: 'NHS Fife' })).toHaveAttribute('href', '/orgs/nhs-fife/access#rule-WS-01');
+    await expect(section.locator('strong')).toHaveText(fifeResult);
+    await expectAccessible(page, 'guide with live references, signed in');
+
+    // The rule's page, from the reference; then the catalogue with Fife's results.
+    await section.getByRole('link', { name: /^WS-01 / }).click();
+    await expect(page).toHaveURL(/\/access\/rules\/WS-01$/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^WS-01 /);
+    await expect(page.getByRole('link', { name: 'NHS Fife' })).toBeVisible();
+    await expectAccessible(page, 'a rule');
+    await page.getByRole('link', { name: 'Rules', exact: true }).click();
+    await expect(page).toHaveURL(/\/access\/rules$/);
+    await expect(page.getByRole('table').getByRole('caption')).toHaveText("Rules of the catalogue, with NHS Fife's results");
+    await expectAccessible(page, 'the rule catalogue');
+
+    // A lesson names the rules it concerns; each rule's page lists it.
+    await page.getByRole('link', { name: /^ADM-01 / }).click();
+    const lesson = page.getByRole('link', { name: 'SSO admin consoles reachable from everyday desktops' });
+    await expect(lesson).toBeVisible();
+    await lesson.click();
+    await expect(page.getByRole('heading', { name: 'Rules this lesson concerns' })).toBeVisible();
+    await expect(page.getByRole('link', { name: /^ADM-02 / })).toHaveAttribute('href', '/access/rules/ADM-02');
+  });
 });

@@ -115,6 +115,11 @@ impl Rule {
         (self.check)(config, cx)
     }
 
+    /// The address of its page.
+    pub fn href(&self) -> String {
+        format!("/access/rules/{}", self.code)
+    }
+
     /// The rule with this code.
     pub fn find(code: &str) -> Option<&'static Rule> {
         CATALOGUE.iter().find(|r| r.code == code)

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use super::{ConfigurationFields, ConfigurationPage, FIELD};
-use crate::access::present::{Block, Scorecard, Section};
+use crate::access::present::{Block, ScoreLine, Scorecard, Section};
 use crate::access::{Outcome, Severity};
 use crate::components::form::{form_name, Errors};
 use crate::components::ui::TableHead;
@@ -23,6 +23,15 @@ fn outcome_tag(outcome: Outcome) -> (&'static str, &'static str) {
 
 /// The tag of a failing rule that a waiver in force accepts for now.
 const WAIVED_TAG: (&str, &str) = ("nhsuk-tag nhsuk-tag--blue", "Waived");
+
+/// The NHS.UK tag of a rule's result on a scorecard, and its words: waived, or its outcome.
+pub fn result_tag(line: &ScoreLine) -> (&'static str, &'static str) {
+    if line.waived() {
+        WAIVED_TAG
+    } else {
+        outcome_tag(line.outcome)
+    }
+}
 
 fn severity_label(severity: Severity) -> &'static str {
     match severity {
@@ -132,7 +141,7 @@ fn ScorecardView(scorecard: Scorecard) -> impl IntoView {
             <TableHead columns=vec!["Rule", "Severity", "Result", "Observed", "Expected"]/>
             <tbody class="nhsuk-table__body">
                 {scorecard.lines.into_iter().map(|line| {
-                    let (class, label) = if line.waived() { WAIVED_TAG } else { outcome_tag(line.outcome) };
+                    let (class, label) = result_tag(&line);
                     let guide = format!("/guides/{}", line.guide);
                     let waive = (line.outcome == Outcome::Fail && !line.waived())
                         .then(|| waivers_href.clone())

@@ -21,7 +21,11 @@ use crate::permissions::DocStatus;
 /// its own written as a block below its name, the line within it), or of the text for `body`.
 pub(super) fn located(path: &Path, fm: &FrontMatter<'_>, problem: Problem) -> ImportError {
     match problem.field.as_str() {
-        "body" => file_error(path, Some(fm.body_first_line), None, problem.message),
+        // A problem on a line of the text counts from the text's first line.
+        "body" => {
+            let line = fm.body_first_line + problem.line.map_or(0, |l| l.saturating_sub(1));
+            file_error(path, Some(line), None, problem.message)
+        }
         field => {
             let line = fm.line_of(field).map(|l| l + problem.line.unwrap_or(0));
             file_error(path, line, Some(field), problem.message)

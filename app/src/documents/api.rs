@@ -206,14 +206,22 @@ pub async fn preview_markdown(markdown: String) -> Result<String, AppError> {
     use ssr::*;
     with_status(
         async {
-            viewer().await?.require_user()?;
+            let viewer = viewer().await?;
+            viewer.require_user()?;
             if markdown.len() > crate::limits::MAX_BODY_BYTES {
                 return Err(AppError::Invalid(format!(
                     "The text is too long to preview: it must be {} KiB or less",
                     crate::limits::MAX_BODY_BYTES / 1024
                 )));
             }
-            Ok(crate::markdown::render(&markdown).html)
+            let state = crate::state::app_state()?;
+            let today = state.today();
+            // Live references as the author will see them on the page.
+            Ok(
+                super::hooks::render_for(&state.db, &viewer, today, &markdown)
+                    .await?
+                    .html,
+            )
         }
         .await,
     )

@@ -375,7 +375,10 @@ pub async fn save(
     let existing = writable(db, viewer, &form).await?;
 
     if form.intent == Intent::Preview {
-        let html = crate::markdown::render(&form.body).html;
+        let today = crate::state::app_state()?.today();
+        let html = super::hooks::render_for(db, viewer, today, &form.body)
+            .await?
+            .html;
         return back_to_editor(session, form, EditorKept::Preview(html), "#preview").await;
     }
     let checked = match check(db, viewer, &form, existing.as_ref()).await? {

@@ -2,15 +2,20 @@
 //! document archived), in the same transaction as the change: deployment plan milestones
 //! become events, for one. `documents` sits below the modules that follow it and must not name
 //! them, so they are handed in by the composition root (`crate::install_hooks`) when the host
-//! opens the database, and this module only calls what it was given.
+//! opens the database, and this module only calls what it was given. The same goes for live
+//! references in a document's text (`{{rule MFA-01}}`), which refer to things above it.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::OnceLock;
 
 use super::store::RevisionText;
-use crate::db::Recorder;
+use crate::dates::Date;
+use crate::db::{Db, Recorder};
+use crate::error::AppResult;
 use crate::kinds::DocKind;
+use crate::markdown::{Resolved, Shortcode};
+use crate::permissions::Viewer;
 
 /// How readers' view of a document changed.
 #[derive(Clone, Copy, Debug)]
@@ -55,4 +60,60 @@ pub(crate) async fn readers_changed(
         hook(rec, change).await?;
     }
     Ok(())
+}
+
+/// Live references in documents' text (`{{rule MFA-01}}`), handed in by the module that knows
+/// what they refer to: which names it answers, whether one written in a text refers to
+/// something that exists, and what each means to one reader.
+pub struct References {
+    /// The shortcode names it answers (`rule`, `setting`).
+    pub names: &'static [&'static str],
+    /// `Err` says why a shortcode refers to nothing.
+    pub check: fn(&Shortcode) -> Result<(), String>,
+    /// The HTML each shortcode stands for, for this viewer, as of the day.
+    pub resolve: for<'a> fn(&'a Db, &'a Viewer, Date, &'a [Shortcode]) -> ResolveFuture<'a>,
+}
+
+/// What [`References::resolve`] answers.
+pub type ResolveFuture<'a> = Pin<Box<dyn Future<Output = AppResult<Resolved>> + Send + 'a>>;
+
+static REFERENCES: OnceLock<References> = OnceLock::new();
+
+/// Hands in the live references; the first call wins, as for [`install`].
+pub fn install_references(references: References) {
+    let _ = REFERENCES.set(references);
+}
+
+/// The shortcodes in a text with the line each is on; none when nothing answers them.
+pub(crate) fn shortcodes_in(text: &str) -> Vec<(Shortcode, usize)> {
+    REFERENCES
+        .get()
+        .map(|r| crate::markdown::shortcodes(text, r.names))
+        .unwrap_or_default()
+}
+
+/// Why a shortcode refers to nothing, if it does.
+pub(crate) fn check_reference(code: &Shortcode) -> Result<(), String> {
+    match REFERENCES.get() {
+        Some(r) => (r.check)(code),
+        None => Ok(()),
+    }
+}
+
+/// The text rendered for this viewer, each shortcode resolved.
+pub(crate) async fn render_for(
+    db: &Db,
+    viewer: &Viewer,
+    today: Date,
+    text: &str,
+) -> AppResult<crate::markdown::Rendered> {
+    let found = shortcodes_in(text);
+    let Some(references) = REFERENCES.get().filter(|_| !found.is_empty()) else {
+        return Ok(crate::markdown::render(text));
+    };
+    let mut codes: Vec<Shortcode> = found.into_iter().map(|(code, _)| code).collect();
+    codes.sort_by(|a, b| (&a.name, &a.argument).cmp(&(&b.name, &b.argument)));
+    codes.dedup();
+    let resolved = (references.resolve)(db, viewer, today, &codes).await?;
+    Ok(crate::markdown::render_resolving(text, &resolved))
 }

@@ -147,7 +147,7 @@ async fn assemble(
 ) -> AppResult<DocView> {
     let kind = row.kind;
     let staff = viewer.can_edit_for(row.org_id);
-    let rendered = crate::markdown::render(&text.body);
+    let rendered = super::hooks::render_for(db, viewer, today, &text.body).await?;
     let links = kind.spec().links(&text.fields);
     let linked = lists::readable_links(db, viewer, &links).await?;
     let kind_page = kind.spec().page(&text.fields, linked, today).map_err(|e| {

@@ -47,6 +47,26 @@ pub struct Input<'a> {
     pub fields: serde_json::Value,
 }
 
+/// At most this many shortcodes that refer to nothing are reported, so a text of thousands
+/// gets a readable answer.
+const MAX_REFERENCE_PROBLEMS: usize = 10;
+
+/// A problem for each live reference in the text (`{{rule MFA-01}}`) that refers to nothing,
+/// with its line.
+fn reference_problems(body: &str) -> Vec<Problem> {
+    super::hooks::shortcodes_in(body)
+        .into_iter()
+        .filter_map(|(code, line)| {
+            let why = super::hooks::check_reference(&code).err()?;
+            Some(
+                Problem::new("body", format!("Line {line} of the text: {code}: {why}"))
+                    .on_line(line),
+            )
+        })
+        .take(MAX_REFERENCE_PROBLEMS)
+        .collect()
+}
+
 /// Checks everything, naming each problem by the field it concerns (the editor's field id, which
 /// is also the front-matter name; the text is `body`). A value over its size limit is reported
 /// as such and never echoed back in a message.
@@ -178,6 +198,7 @@ pub async fn check(
             }
         }
     };
+    problems.extend(reference_problems(body));
     problems.extend(spec.check(
         &input.fields,
         CheckContext {

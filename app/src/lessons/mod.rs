@@ -1,5 +1,6 @@
 //! Lessons learned: what an organisation learned in a phase of its programme, told in a fixed
-//! structure, with links to the plans and guides it concerns.
+//! structure, with links to the plans and guides it concerns and the codes of the access-management
+//! rules it is about (each rule's page lists the lessons naming it).
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -41,6 +42,9 @@ pub struct LessonFields {
     /// Links to the plans and guides it concerns, as `guides/slug` or `plans/slug`.
     #[serde(default)]
     pub related: Vec<String>,
+    /// The codes of the rules of the access-management catalogue it concerns (`MFA-01`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
 }
 
 impl LessonFields {
@@ -68,6 +72,8 @@ pub struct LessonForm {
     pub recommendation: String,
     /// One `guides/slug` or `plans/slug` per line.
     pub related: String,
+    /// Rule codes separated by commas or spaces.
+    pub rules: String,
 }
 
 /// What a lesson's page shows beyond the common parts.
@@ -78,6 +84,62 @@ pub struct LessonPage {
     pub sections: Vec<(String, String)>,
     /// The plans and guides it concerns that the viewer may read.
     pub related: Vec<LinkedDoc>,
+    /// The rules it concerns, each with its title and page.
+    #[serde(default)]
+    pub rules: Vec<LinkedDoc>,
+}
+
+/// Most rules a lesson names.
+pub const MAX_RULES: usize = 20;
+
+/// The rules a lesson names, as typed (commas, spaces or lines between codes), each a code of
+/// the catalogue; `Err` says which is not and why.
+pub fn parse_rules(typed: &str) -> Result<Vec<String>, String> {
+    let codes: Vec<&str> = typed
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if codes.len() > MAX_RULES {
+        return Err(format!(
+            "Rules this lesson concerns: name at most {MAX_RULES} (you named {})",
+            codes.len()
+        ));
+    }
+    let mut rules: Vec<String> = Vec::new();
+    for code in codes {
+        let code = code.to_ascii_uppercase();
+        check_rule(&code)?;
+        if !rules.contains(&code) {
+            rules.push(code);
+        }
+    }
+    Ok(rules)
+}
+
+/// `Err` when `code` is not a rule of the catalogue.
+fn check_rule(code: &str) -> Result<(), String> {
+    if crate::access::Rule::find(code).is_some() {
+        return Ok(());
+    }
+    let shown: String = code.chars().take(12).collect();
+    Err(format!(
+        "Rules this lesson concerns: {shown} is not a rule of the catalogue (codes look like MFA-01; the list is at /access/rules)"
+    ))
+}
+
+/// A rule a lesson names, as its page links it.
+fn rule_link(code: &str) -> LinkedDoc {
+    match crate::access::Rule::find(code) {
+        Some(rule) => LinkedDoc {
+            href: rule.href(),
+            title: format!("{code} {}", rule.title),
+        },
+        // A rule withdrawn from the catalogue after the lesson was approved.
+        None => LinkedDoc {
+            href: "/access/rules".into(),
+            title: code.to_owned(),
+        },
+    }
 }
 
 /// The kinds a lesson may link to, by path.
@@ -151,6 +213,7 @@ impl Kind for Lessons {
             do_differently: f.do_differently.clone(),
             recommendation: f.recommendation.clone(),
             related: f.related.join("\n"),
+            rules: f.rules.join(", "),
         }
     }
 
@@ -195,7 +258,12 @@ impl Kind for Lessons {
                 }
             }
         }
+        let rules = parse_rules(&form.rules).unwrap_or_else(|m| {
+            errors.push(FormError::new("rules", m));
+            Vec::new()
+        });
         LessonFields {
+            rules,
             phase,
             context: form.context.trim().into(),
             what_happened: form.what_happened.trim().into(),
@@ -232,6 +300,17 @@ impl Kind for Lessons {
             if let Some(m) = limits::too_long(heading, text, MAX_SECTION_CHARS) {
                 problems.push(Problem::new(*field, m));
             }
+        }
+        if fields.rules.len() > MAX_RULES {
+            problems.push(Problem::new(
+                "rules",
+                format!(
+                    "Rules this lesson concerns: name at most {MAX_RULES} (you named {})",
+                    fields.rules.len()
+                ),
+            ));
+        } else if let Some(m) = fields.rules.iter().find_map(|c| check_rule(c).err()) {
+            problems.push(Problem::new("rules", m));
         }
         if fields.related.len() > MAX_RELATED {
             problems.push(Problem::new(
@@ -273,6 +352,7 @@ impl Kind for Lessons {
             text.push((heading, body.to_owned()));
         }
         text.push(("Related", l.related.join("\n")));
+        text.push(("Rules", l.rules.join(", ")));
         text
     }
 
@@ -287,6 +367,7 @@ impl Kind for Lessons {
                 .map(|(heading, text)| ((*heading).to_owned(), crate::markdown::render(text).html))
                 .collect(),
             related: links,
+            rules: fields.rules.iter().map(|c| rule_link(c)).collect(),
         }
     }
 
@@ -297,6 +378,7 @@ impl Kind for Lessons {
                 .sections()
                 .iter()
                 .map(|(_, text)| crate::markdown::plain_text(text))
+                .chain(fields.rules.iter().map(|c| rule_link(c).title))
                 .filter(|t| !t.is_empty())
                 .collect(),
             facets: vec![crate::kind::FacetValue {

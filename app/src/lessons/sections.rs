@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::{LessonForm, LessonPage, LessonPhase};
-use crate::components::form::{form_name, Errors, Select, TextArea};
+use crate::components::form::{form_name, Errors, Input, Select, TextArea};
 
 /// The phase, the structured account and the related plans and guides.
 #[component]
@@ -18,6 +18,12 @@ pub fn LessonDetails(lesson: LessonPage) -> impl IntoView {
             <h2>"Related plans and guides"</h2>
             <ul class="nhsuk-list nhsuk-list--bullet">
                 {lesson.related.into_iter().map(|link| view! { <li><a href=link.href>{link.title}</a></li> }).collect_view()}
+            </ul>
+        })}
+        {(!lesson.rules.is_empty()).then(|| view! {
+            <h2>"Rules this lesson concerns"</h2>
+            <ul class="nhsuk-list nhsuk-list--bullet">
+                {lesson.rules.into_iter().map(|link| view! { <li><a href=link.href>{link.title}</a></li> }).collect_view()}
             </ul>
         })}
     }
@@ -42,5 +48,6 @@ pub fn LessonFormSection(form: LessonForm, errors: Errors) -> impl IntoView {
         <TextArea id="do_differently" name=form_name("do_differently") label="What we would do differently (optional)" value=form.do_differently.clone() error=e.get("do_differently")/>
         <TextArea id="recommendation" name=form_name("recommendation") label="Recommendation" hint="What other organisations should do, in a sentence or two." value=form.recommendation.clone() error=e.get("recommendation") rows=3/>
         <TextArea id="related" name=form_name("related") label="Related plans and guides (optional)" hint="One per line, like guides/fast-user-switching-shared-ae-workstations or plans/nhs-fife-sso-rollout" value=form.related.clone() error=e.get("related") rows=3/>
+        <Input id="rules" name=form_name("rules") label="Rules this lesson concerns (optional)" hint="Codes from the rule catalogue at /access/rules, separated by commas, like MFA-01, ADM-02" value=form.rules.clone() error=e.get("rules") spellcheck_off=true/>
     }
 }

@@ -57,8 +57,7 @@ pub fn asked_for(orgs: &[String]) -> Vec<String> {
 mod ssr {
     use super::*;
     use crate::access::compare::{compare, Setting};
-    use crate::access::Configuration;
-    use crate::configurations::{Configurations, FIELD, YAML};
+    use crate::configurations::{Configurations, FIELD};
     use crate::db::Db;
     use crate::documents::DocKind;
     use crate::error::AppResult;
@@ -67,20 +66,6 @@ mod ssr {
 
     pub fn kind() -> AppResult<DocKind> {
         DocKind::from_code(Configurations::NAMES.code).ok_or(AppError::Internal)
-    }
-
-    /// The configuration of `slug` as the viewer may read it, or `None` when they may not
-    /// (or there is none, or it cannot be read): the same answer for each.
-    pub async fn readable(
-        db: &Db,
-        viewer: &Viewer,
-        slug: &str,
-    ) -> AppResult<Option<Configuration>> {
-        match crate::documents::export::export_file(db, viewer, kind()?, slug, &YAML).await {
-            Ok(yaml) => Ok(crate::access::parse(&yaml).ok()),
-            Err(AppError::NotFound | AppError::Invalid(_) | AppError::Unreadable) => Ok(None),
-            Err(e) => Err(e),
-        }
     }
 
     pub async fn page(db: &Db, viewer: &Viewer, orgs: Vec<String>) -> AppResult<ComparePage> {
@@ -95,7 +80,7 @@ mod ssr {
         available.sort_by(|a, b| a.name.cmp(&b.name));
         let mut pool = Vec::new();
         for d in &shared {
-            pool.extend(readable(db, viewer, &d.slug).await?);
+            pool.extend(crate::references::readable_configuration(db, viewer, &d.slug).await?);
         }
         let mut asked = asked_for(&orgs);
         let too_many = (asked.len() > MAX_COMPARED).then_some(asked.len());
@@ -103,7 +88,7 @@ mod ssr {
         let mut configs = Vec::new();
         let mut not_found = Vec::new();
         for slug in &asked {
-            match readable(db, viewer, slug).await? {
+            match crate::references::readable_configuration(db, viewer, slug).await? {
                 Some(config) => {
                     let name = match available.iter().find(|o| &o.slug == slug) {
                         Some(o) => o.name.clone(),
@@ -154,7 +139,7 @@ mod ssr {
             return Err(AppError::Forbidden);
         }
         let setting = Setting::find(setting).ok_or(AppError::NotFound)?;
-        let source = readable(db, viewer, from)
+        let source = crate::references::readable_configuration(db, viewer, from)
             .await?
             .ok_or(AppError::NotFound)?;
         let crate::access::compare::Place::At(section, key) = setting.place else {

@@ -12,6 +12,7 @@ use crate::documents::DocKind;
 pub mod account;
 pub mod compare;
 pub mod orgs;
+pub mod rules;
 pub mod waivers;
 
 /// `/`: what the portal is, a search box and the latest guides.

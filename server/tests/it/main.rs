@@ -16,6 +16,7 @@ mod instances;
 mod migrations;
 mod permissions_matrix;
 mod publishing;
+mod references;
 mod sanitise;
 mod search;
 mod security;

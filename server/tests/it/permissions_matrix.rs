@@ -593,6 +593,10 @@ type DocRows = &'static [(Doc, [Cell; 8])];
 /// The kinds a route is checked for: the formats and page of access-management configurations
 /// exist for them alone; pages about one document, and lists, for every kind.
 fn kinds_of(route: &str, doc: Option<Doc>) -> &'static [&'static str] {
+    // A rule's page lists the lessons naming it.
+    if route.starts_with("/access/rules/") {
+        return &KINDS[2..3];
+    }
     if route.ends_with("/export.yaml")
         || route.ends_with("/export.json")
         || route.starts_with("/orgs/{slug}/access")
@@ -701,6 +705,10 @@ fn table() -> Vec<(&'static str, Rows)> {
         // for those who may read it.
         ("/access/compare", vec![(None, OPEN)]),
         ("/access/compare?orgs={slug}", doc_rows(COMPARED)),
+        // The rule catalogue is public; a rule's page lists the lessons naming it (each fixture
+        // lesson names MFA-01) as lists do.
+        ("/access/rules", vec![(None, OPEN)]),
+        ("/access/rules/{code}", doc_rows(LISTED)),
         ("/api/v1/{kind}", doc_rows(LISTED)),
         ("/api/v1/{kind}/{slug}", doc_rows(PAGE)),
         // Search finds what lists show: published documents the viewer may read.
@@ -791,6 +799,8 @@ const SERVER_FUNCTIONS_ELSEWHERE: &[(&str, &str)] = &[
     ("/api/waivers/withdraw", "waivers.rs"),
     ("/api/access/compare", "this file through /access/compare"),
     ("/api/access/adopt", "compare.rs"),
+    ("/api/access/rules", "this file through /access/rules"),
+    ("/api/access/rule", "this file through /access/rules/{code}"),
 ];
 /// Routes outside Leptos that take posts, with the test file that covers who may use them.
 const POST_ROUTES_ELSEWHERE: &[(&str, &str)] = &[(
@@ -1006,9 +1016,10 @@ fn kind_template(path: &str) -> String {
     let mut segments: Vec<String> = path.split('/').map(str::to_owned).collect();
     // A kind's pages start with its path; the schema and the comparison are not a
     // configuration's.
-    if !["/access/schema.json", "/access/compare"].contains(&path)
-        && segments.get(1).is_some_and(|s| KINDS.contains(&s.as_str()))
-    {
+    let portal_page = ["/access/schema.json", "/access/compare", "/access/rules"]
+        .iter()
+        .any(|p| path == *p || path.starts_with(&format!("{p}/")));
+    if !portal_page && segments.get(1).is_some_and(|s| KINDS.contains(&s.as_str())) {
         segments[1] = "{kind}".into();
     }
     segments
@@ -1016,6 +1027,7 @@ fn kind_template(path: &str) -> String {
         .replace(":slug", "{slug}")
         .replace(":number", "{number}")
         .replace(":id", "{id}")
+        .replace(":code", "{code}")
 }
 
 #[tokio::test]
@@ -1090,7 +1102,7 @@ fn doc_file(kind: &str, doc: Doc, import: usize) -> Option<(String, String)> {
     let extra = match kind {
         "plans" => "initiative: Single sign-on rollout\nproduct: OneSign\n",
         "lessons" => {
-            "phase: pilot\ncontext: Context.\nwhat_happened: It happened.\nrecommendation: Do it.\n"
+            "phase: pilot\ncontext: Context.\nwhat_happened: It happened.\nrecommendation: Do it.\nrules: [MFA-01]\n"
         }
         _ => "",
     };
@@ -1148,6 +1160,7 @@ fn concrete(route: &str, kind: &str, doc: Option<Doc>) -> String {
     let path = route
         .replace("{kind}", kind)
         .replace("{number}", "1")
+        .replace("{code}", "MFA-01")
         .replace("/orgs/{slug}", &org)
         .replace("{slug}", slug);
     if route.ends_with("/diff") {

@@ -250,6 +250,23 @@ pub async fn for_org(db: &Db, viewer: &Viewer, org_id: i64) -> AppResult<Vec<Doc
     summaries(db, rows).await
 }
 
+/// The published documents among `ids` that the viewer may read, newest first. The ids come
+/// from the caller's own table (the lessons naming a rule), never from a request.
+pub async fn readable_among(db: &Db, viewer: &Viewer, ids: &[i64]) -> AppResult<Vec<DocSummary>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let c = Conditions::published(viewer);
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let sql = format!(
+        "{SUMMARY_SELECT} WHERE d.id IN ({}) AND {} ORDER BY d.updated_at DESC, d.title",
+        ids.join(", "),
+        c.where_clause()
+    );
+    let rows: Vec<SummaryRow> = c.bind(sqlx::query_as(&sql)).fetch_all(db.pool()).await?;
+    summaries(db, rows).await
+}
+
 /// How many published documents of each organisation (by id) the viewer may read.
 pub async fn counts_by_org(db: &Db, viewer: &Viewer) -> AppResult<HashMap<i64, i64>> {
     let c = Conditions::published(viewer);
