@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds what browsers load from target/site: the NHS.UK stylesheet and assets, and the
-# islands' WebAssembly bundle (pkg/trustshare.js + pkg/trustshare_bg.wasm).
+# islands' WebAssembly bundle (pkg/trustshare.js + pkg/trustshare_bg.wasm); then names them
+# after their content and compresses them once (scripts/fingerprint.mjs: pkg/site.json tells
+# the server the names, and it serves them with a year's caching).
 #
 #   scripts/build-site.sh            stylesheet + wasm (release-optimised wasm)
 #   scripts/build-site.sh --css-only stylesheet only (pages then work without scripts)
@@ -16,6 +18,9 @@ SITE="$ROOT/target/site"
 bash style/build.sh
 
 if [[ "${1:-}" == "--css-only" ]]; then
+  # Islands of an earlier build would no longer match this stylesheet's name: leave them out.
+  rm -f "$SITE/pkg/trustshare.js" "$SITE/pkg/trustshare_bg.wasm"
+  node scripts/fingerprint.mjs "$SITE/pkg"
   exit 0
 fi
 
@@ -40,6 +45,5 @@ cargo build -p app --lib --target wasm32-unknown-unknown --profile wasm-release 
 mkdir -p "$SITE/pkg"
 wasm-bindgen --target web --no-typescript --out-name trustshare --out-dir "$SITE/pkg" \
   target/front/wasm32-unknown-unknown/wasm-release/app.wasm
-# Leptos looks for trustshare.wasm when built by cargo-leptos, trustshare_bg.wasm otherwise.
-cp "$SITE/pkg/trustshare_bg.wasm" "$SITE/pkg/trustshare.wasm"
+node scripts/fingerprint.mjs "$SITE/pkg"
 echo "build-site: $(du -h "$SITE/pkg/trustshare_bg.wasm" | cut -f1) wasm, $(du -h "$SITE/pkg/trustshare.js" | cut -f1) js in target/site/pkg" >&2

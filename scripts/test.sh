@@ -7,11 +7,12 @@ ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 bash scripts/build-site.sh
-cargo build -p server
 # server/tests/it/events.rs reads the iCalendar feeds back with Python's icalendar package.
 if ! python3 -c 'import icalendar' 2>/dev/null; then
   python3 -m pip install --quiet icalendar \
     || { apt-get update -q && apt-get install -y -q python3-icalendar; }
 fi
+# Builds the server binary too (the integration tests run it), with the same features as the
+# tests: a separate `cargo build -p server` would build the application twice.
 cargo test --workspace
 bash end2end/run.sh

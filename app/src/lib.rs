@@ -6,7 +6,7 @@
 use leptos::children::ToChildren;
 use leptos::prelude::*;
 use leptos::tachys::view::iterators::StaticVec;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{
     Outlet, ParentRoute, Route, RouteChildren, Router, Routes, RoutesProps,
 };
@@ -82,9 +82,18 @@ pub fn install_hooks() {
     documents::hooks::install_references(references::hooks());
 }
 
+/// The built files a page names: the stylesheet's address and whether an islands bundle
+/// exists (its name is Leptos's `output_name`).
+#[derive(Clone, Debug)]
+pub struct PageFiles {
+    pub islands: bool,
+    pub stylesheet: std::sync::Arc<str>,
+}
+
 /// The HTML document around every page. Island scripts are included only when a wasm
 /// bundle was built; without them every page and form still works.
-pub fn shell(options: LeptosOptions, hydrate: bool) -> impl IntoView {
+pub fn shell(options: LeptosOptions, files: PageFiles) -> impl IntoView {
+    let hydrate = files.islands;
     #[cfg(feature = "ssr")]
     set_page_security_policy();
     view! {
@@ -96,6 +105,7 @@ pub fn shell(options: LeptosOptions, hydrate: bool) -> impl IntoView {
                 <meta name="theme-color" content="#005eb8"/>
                 <link rel="icon" href="/assets/images/favicon.ico" sizes="48x48"/>
                 <link rel="icon" href="/assets/images/favicon.svg" sizes="any" type="image/svg+xml"/>
+                <link rel="stylesheet" href=files.stylesheet.to_string()/>
                 {hydrate.then(|| view! { <HydrationScripts options=options.clone() islands=true/> })}
                 <MetaTags/>
             </head>
@@ -133,7 +143,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let user = Resource::new(|| (), |_| auth::get_current_user());
     view! {
-        <Stylesheet id="trustshare" href="/pkg/trustshare.css"/>
         // leptos_meta writes the title text into <head> unescaped, and titles are author content.
         <Title formatter=|page: String| format!("{} – Trustshare", components::escape_html(&page))/>
         <Router>

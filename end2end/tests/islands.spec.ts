@@ -5,9 +5,11 @@ test.describe('the password field island', () => {
     page,
     pageGuard,
   }) => {
-    const bundle = page.waitForResponse((r) => new URL(r.url()).pathname === '/pkg/trustshare_bg.wasm');
+    // The bundle is named after its content (scripts/fingerprint.mjs) and kept for a year.
+    const bundle = page.waitForResponse((r) => /^\/pkg\/trustshare-[0-9a-f]{16}_bg\.wasm$/.test(new URL(r.url()).pathname));
     await page.goto('/login');
     expect((await bundle).status()).toBe(200);
+    expect((await bundle).headers()['cache-control']).toBe('public, max-age=31536000, immutable');
 
     const password = page.getByLabel('Password', { exact: true });
     const toggle = page.getByRole('button', { name: 'Show password' });
@@ -38,7 +40,10 @@ test.describe('the password field island', () => {
     // on any console error or request to another host.
     expect(pageGuard.bundleResponses.filter((r) => r.status >= 400)).toEqual([]);
     expect(pageGuard.bundleResponses.map((r) => r.url)).toEqual(
-      expect.arrayContaining(['/pkg/trustshare.js', '/pkg/trustshare_bg.wasm']),
+      expect.arrayContaining([
+        expect.stringMatching(/^\/pkg\/trustshare-[0-9a-f]{16}\.js$/),
+        expect.stringMatching(/^\/pkg\/trustshare-[0-9a-f]{16}_bg\.wasm$/),
+      ]),
     );
     expect(pageGuard.errors).toEqual([]);
     expect(pageGuard.foreignRequests).toEqual([]);

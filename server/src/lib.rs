@@ -11,6 +11,7 @@ pub mod routes;
 pub mod security;
 pub mod session_store;
 pub mod setup;
+pub mod site;
 pub mod start_lock;
 pub mod startup;
 pub mod telemetry;

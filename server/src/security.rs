@@ -90,18 +90,28 @@ fn is_static_asset(path: &str) -> bool {
 /// `Cache-Control: no-store`, signed in or not. Most of them show who is signed in or depend on
 /// it (the header, the documents one may see), a page fetched anonymously may be fetched again
 /// on the same shared clinical workstation by the next person, and telling the personal
-/// responses apart per request would put the one rule that matters here in many places. Only
-/// `/pkg` and `/assets`, identical for everyone, keep the validators their file server sets, and
-/// the access-management configuration schema, identical for everyone, keeps its own
-/// `Cache-Control`.
+/// responses apart per request would put the one rule that matters here in many places. The
+/// built files, identical for everyone, are cached: those named after their content
+/// (`site::is_fingerprinted`) for a year without asking again (`immutable`), the others
+/// (images, icons, files of an unfingerprinted build) checked with the validators their file
+/// server sets (`no-cache`). The access-management configuration schema, identical for
+/// everyone, keeps its own `Cache-Control`.
 pub async fn security_headers(
     State(policy): State<HeaderPolicy>,
     request: Request<Body>,
     next: Next,
 ) -> Response {
-    let cacheable = is_static_asset(request.uri().path())
-        || request.uri().path() == crate::routes::ACCESS_SCHEMA;
+    let path = request.uri().path();
+    let asset_caching = if crate::site::is_fingerprinted(path) {
+        Some("public, max-age=31536000, immutable")
+    } else if is_static_asset(path) {
+        Some("no-cache")
+    } else {
+        None
+    };
+    let cacheable = asset_caching.is_some() || path == crate::routes::ACCESS_SCHEMA;
     let mut response = next.run(request).await;
+    let status = response.status();
     let headers = response.headers_mut();
     let set = |headers: &mut HeaderMap, name: &'static str, value: &'static str| {
         headers
@@ -128,6 +138,11 @@ pub async fn security_headers(
     if !cacheable {
         // Replaces whatever a handler set: nothing personal may be kept.
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    } else if let Some(caching) = asset_caching {
+        // A missing file is not kept: the next build may bring it.
+        let found = status.is_success() || status == StatusCode::NOT_MODIFIED;
+        let caching = if found { caching } else { "no-store" };
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(caching));
     }
     if policy.hsts {
         headers.insert(

@@ -18,6 +18,7 @@ use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -28,6 +29,7 @@ use crate::error::ServerError;
 use crate::security::{self, AllowedHost, AllowedOrigin, HeaderPolicy};
 use crate::session_store::DbSessionStore;
 use crate::setup;
+use crate::site::SiteFiles;
 use crate::start_lock::StartLock;
 
 /// Opens the database and applies migrations, creating the data folder for SQLite. Migrations
@@ -231,13 +233,13 @@ pub fn build_router(
     search: Arc<Engine>,
 ) -> Router {
     let site_root = config.site_root.clone();
-    let hydrate = site_root.join("pkg/trustshare.js").exists()
-        && site_root.join("pkg/trustshare_bg.wasm").exists();
+    let site = SiteFiles::find(&site_root);
+    let hydrate = site.islands;
     if !hydrate {
         tracing::info!(site_root = %site_root.display(), "no wasm bundle found: pages are served without scripts");
     }
     let leptos_options = LeptosOptions::builder()
-        .output_name("trustshare")
+        .output_name(site.output_name.clone())
         .site_root(site_root.display().to_string())
         .site_pkg_dir("pkg")
         .site_addr(addr)
@@ -277,7 +279,11 @@ pub fn build_router(
         provide_context(sign_in_gate.clone());
     };
     let shell_options = leptos_options.clone();
-    let app_shell = move || shell(shell_options.clone(), hydrate);
+    let page_files = app::PageFiles {
+        islands: hydrate,
+        stylesheet: site.stylesheet.clone().into(),
+    };
+    let app_shell = move || shell(shell_options.clone(), page_files.clone());
     let not_found = leptos_axum::render_app_async_with_context(context.clone(), app_shell.clone());
 
     // A browser-session cookie (no Max-Age): the server alone ends sessions, the store after the
@@ -301,7 +307,13 @@ pub fn build_router(
         .route("/healthz", get(health))
         .merge(crate::routes::router())
         .leptos_routes_with_context(&state, routes, context, app_shell)
-        .nest_service("/pkg", ServeDir::new(site_root.join("pkg")))
+        // Compressed once at build time (scripts/fingerprint.mjs), never per request.
+        .nest_service(
+            "/pkg",
+            ServeDir::new(site_root.join("pkg"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .nest_service("/assets", ServeDir::new(site_root.join("assets")))
         .fallback(move |request: Request<Body>| {
             let not_found = not_found.clone();
@@ -345,6 +357,9 @@ pub fn build_router(
             security::security_headers,
         ))
         .layer(axum::Extension(feed_gate))
+        // Pages, JSON, feeds and exports, compressed as the browser accepts; a fast setting,
+        // since each is compressed afresh. Built files arrive compressed already and pass by.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         // The path without secret feed tokens: a log must not hand out calendar links.
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {

@@ -1,6 +1,8 @@
 //! Response headers for a service used on shared clinical workstations: nothing but the built
-//! static files is cached, HSTS behind https, requests for another host refused when a public
-//! URL is configured, and server-function decoding errors never echoed to the browser.
+//! static files is cached (those named after their content for a year, sent compressed as
+//! built), pages and JSON compressed when the browser accepts it, HSTS behind https, requests
+//! for another host refused when a public URL is configured, and server-function decoding
+//! errors never echoed to the browser.
 
 use crate::common::{TempDir, TestServer, PASSWORD};
 
@@ -245,5 +247,118 @@ async fn server_function_argument_errors_show_a_fixed_message_not_the_decoder_te
                 );
             }
         }
+    }
+}
+
+/// A site root as `scripts/build-site.sh` leaves it: a stylesheet and an islands bundle, named
+/// after their content and compressed by `scripts/fingerprint.mjs` itself.
+fn fingerprinted_site_root() -> (TempDir, String) {
+    let dir = TempDir::new("site-fingerprinted");
+    let pkg = dir.0.join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    let css = "body { color: #212b32; }\n".repeat(200);
+    std::fs::write(pkg.join("trustshare.css"), &css).unwrap();
+    std::fs::write(pkg.join("trustshare.js"), "export default function init() {}\n").unwrap();
+    std::fs::write(pkg.join("trustshare_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    let out = std::process::Command::new("node")
+        .arg(crate::common::repo_root().join("scripts/fingerprint.mjs"))
+        .arg(&pkg)
+        .output()
+        .expect("node runs scripts/fingerprint.mjs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    (dir, css)
+}
+
+async fn get_with(
+    client: &reqwest::Client,
+    url: String,
+    encoding: Option<&str>,
+) -> (reqwest::StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+    let mut request = client.get(url);
+    if let Some(encoding) = encoding {
+        request = request.header("accept-encoding", encoding);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    (status, headers, response.bytes().await.unwrap().to_vec())
+}
+
+fn header<'h>(headers: &'h reqwest::header::HeaderMap, name: &str) -> &'h str {
+    headers
+        .get(name)
+        .map_or("", |v| v.to_str().unwrap_or_default())
+}
+
+#[tokio::test]
+async fn content_named_files_are_kept_for_a_year_and_sent_compressed_as_built() {
+    let (site, css) = fingerprinted_site_root();
+    let site_path = site.0.clone();
+    let server = TestServer::builder()
+        .configure(move |c| c.site_root = site_path)
+        .start()
+        .await;
+    let client = server.client();
+
+    // Pages name the fingerprinted stylesheet and islands bundle.
+    let (_, _, page) = get_with(&client, server.url("/"), None).await;
+    let page = String::from_utf8(page).unwrap();
+    let stylesheet = page
+        .split("<link rel=\"stylesheet\" href=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no stylesheet in {page}"))
+        .to_owned();
+    assert!(
+        stylesheet.starts_with("/pkg/trustshare-") && stylesheet.ends_with(".css"),
+        "{stylesheet}"
+    );
+    let bundle = stylesheet.trim_end_matches(".css");
+    assert!(page.contains(&format!("{bundle}.js")), "islands script in {page}");
+    assert!(page.contains(&format!("{bundle}_bg.wasm")), "islands wasm in {page}");
+
+    // Brotli, gzip or as built, as the browser accepts; never compressed per request.
+    let built = site.0.join(stylesheet.trim_start_matches('/'));
+    for (accept, encoding, file) in [
+        (Some("br, gzip"), "br", format!("{}.br", built.display())),
+        (Some("gzip"), "gzip", format!("{}.gz", built.display())),
+        (None, "", built.display().to_string()),
+    ] {
+        let (status, headers, body) = get_with(&client, server.url(&stylesheet), accept).await;
+        assert_eq!(status, 200, "{accept:?}");
+        assert_eq!(header(&headers, "content-encoding"), encoding, "{accept:?}");
+        assert_eq!(body, std::fs::read(&file).unwrap(), "{accept:?}: {file}");
+        assert_eq!(
+            header(&headers, "cache-control"),
+            "public, max-age=31536000, immutable"
+        );
+        assert!(header(&headers, "content-type").starts_with("text/css"));
+    }
+    let (_, _, plain) = get_with(&client, server.url(&stylesheet), None).await;
+    assert_eq!(plain, css.as_bytes());
+
+    // A name no build made is missing, and not kept.
+    let (status, headers, _) =
+        get_with(&client, server.url("/pkg/trustshare-0000000000000000.css"), None).await;
+    assert_eq!(status, 404);
+    assert_eq!(header(&headers, "cache-control"), "no-store");
+}
+
+#[tokio::test]
+async fn pages_and_json_are_compressed_when_the_browser_accepts_it() {
+    let server = TestServer::start().await;
+    let client = server.client();
+    for path in ["/guides", "/api/v1/guides"] {
+        let (status, headers, body) = get_with(&client, server.url(path), Some("gzip")).await;
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(header(&headers, "content-encoding"), "gzip", "{path}");
+        assert_eq!(&body[..2], [0x1f, 0x8b], "{path}: a gzip stream");
+        assert_eq!(header(&headers, "cache-control"), "no-store", "{path}");
+        let (_, headers, body) = get_with(&client, server.url(path), Some("br")).await;
+        assert_eq!(header(&headers, "content-encoding"), "br", "{path}");
+        assert!(!body.starts_with(b"<!DOCTYPE") && !body.starts_with(b"{"), "{path}");
+        let (_, headers, body) = get_with(&client, server.url(path), None).await;
+        assert_eq!(header(&headers, "content-encoding"), "", "{path}");
+        assert!(body.starts_with(b"<!DOCTYPE") || body.starts_with(b"{"), "{path}");
     }
 }
