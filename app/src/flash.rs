@@ -87,8 +87,23 @@ mod session {
             .map_err(session_error)
     }
 
+    /// Takes a value kept under `key`. A session is written back only when this finds one:
+    /// removing a key marks the session changed even when it was not there, and a session
+    /// written back by every page could overwrite what a concurrent request just kept.
+    async fn take_key<T: DeserializeOwned>(session: &Session, key: &str) -> AppResult<Option<T>> {
+        if session
+            .get_value(key)
+            .await
+            .map_err(session_error)?
+            .is_none()
+        {
+            return Ok(None);
+        }
+        session.remove(key).await.map_err(session_error)
+    }
+
     pub async fn take_notice(session: &Session) -> AppResult<Option<Notice>> {
-        session.remove(NOTICE).await.map_err(session_error)
+        take_key(session, NOTICE).await
     }
 
     /// Keeps `value` for the form identified by `key` until the next read.
@@ -101,9 +116,6 @@ mod session {
 
     /// Takes what was kept for the form `key`, if anything.
     pub async fn take<T: DeserializeOwned>(session: &Session, key: &str) -> AppResult<Option<T>> {
-        session
-            .remove(&format!("flash.form.{key}"))
-            .await
-            .map_err(session_error)
+        take_key(session, &format!("flash.form.{key}")).await
     }
 }

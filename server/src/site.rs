@@ -80,8 +80,7 @@ pub fn is_fingerprinted(path: &str) -> bool {
     path.strip_prefix("/pkg/")
         .and_then(|file| file.get(..27))
         .is_some_and(|stem| {
-            is_fingerprinted_name(stem)
-                && matches!(&path[5 + 27..], ".css" | ".js" | "_bg.wasm")
+            is_fingerprinted_name(stem) && matches!(&path[5 + 27..], ".css" | ".js" | "_bg.wasm")
         })
 }
 
@@ -97,7 +96,9 @@ mod tests {
         assert!(!is_fingerprinted("/pkg/trustshare.css"));
         assert!(!is_fingerprinted("/pkg/trustshare-0123456789ABCDEF.css"));
         assert!(!is_fingerprinted("/pkg/trustshare-0123456789abcde.css"));
-        assert!(!is_fingerprinted("/pkg/trustshare-0123456789abcdef.css.map"));
+        assert!(!is_fingerprinted(
+            "/pkg/trustshare-0123456789abcdef.css.map"
+        ));
         assert!(!is_fingerprinted("/assets/trustshare-0123456789abcdef.css"));
         assert!(!is_fingerprinted("/pkg/trustshare-0123456789abcdef/x.css"));
     }

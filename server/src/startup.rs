@@ -287,16 +287,17 @@ pub fn build_router(
     let not_found = leptos_axum::render_app_async_with_context(context.clone(), app_shell.clone());
 
     // A browser-session cookie (no Max-Age): the server alone ends sessions, the store after the
-    // idle time (each request's save moves it on) and `auth::session` after the absolute
-    // lifetime. Saving every request only updates a session that still exists, so a sign-out
-    // sticks even while other requests with the same cookie are under way.
+    // idle time (reading a session moves it on, at most once a minute) and `auth::session` after
+    // the absolute lifetime. Only a request that changed its session saves it, and only if it
+    // still exists, so a sign-out sticks while other requests with the same cookie are under
+    // way, and a request that only read it never writes an older copy over a newer one.
     let sessions = SessionManagerLayer::new(store)
         .with_name(config.session_cookie_name())
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(config.https())
         .with_path("/")
-        .with_always_save(true)
+        .with_always_save(false)
         .with_expiry(Expiry::OnSessionEnd);
 
     let allowed = AllowedOrigin {

@@ -4,15 +4,21 @@
 //! an administrator's command goes through the recorder like any other audited change.
 //!
 //! How tower-sessions calls the store: `create` for a session that has no stored record yet (a
-//! new session, or one whose id was just cycled at sign-in), `save` at the end of every request
-//! that carries a stored session (the layer saves always, so that activity extends the idle
-//! lifetime), `delete` at sign-out and when an id is cycled, `load` when the request first reads
-//! the session. So `save` only ever updates a row that exists: a request still under way when
-//! its session was ended (signed out elsewhere, password changed) cannot bring it back.
+//! new session, or one whose id was just cycled at sign-in), `save` at the end of a request that
+//! changed its session, `delete` at sign-out and when an id is cycled, `load` when the request
+//! first reads the session. So `save` only ever updates a row that exists: a request still under
+//! way when its session was ended (signed out elsewhere, password changed) cannot bring it back.
+//!
+//! Only a request that changed its session writes it back. Were every request to save (as
+//! tower-sessions' `always_save` does), a request that merely read the session (the editor's
+//! live preview, say) and finished after one that changed it would write its older copy over
+//! the change: the "Draft saved" notice, or a refused form kept for the next page, lost.
 //!
 //! The idle lifetime is the store's: each write sets `expires_at` to now plus the idle time,
-//! whatever expiry the layer proposes, and `load` ignores expired rows. The cookie itself is a
-//! browser-session cookie (no Max-Age), so the server alone decides when a session ends.
+//! whatever expiry the layer proposes, and `load` moves it on as activity, writing at most once
+//! a minute per session (only `expires_at`, never the data). `load` ignores expired rows. The
+//! cookie itself is a browser-session cookie (no Max-Age), so the server alone decides when a
+//! session ends.
 
 use std::time::Duration;
 
@@ -63,6 +69,14 @@ impl DbSessionStore {
         .execute(&self.db.writer)
         .await?;
         Ok(done.rows_affected())
+    }
+
+    /// How far the idle lifetime must have run down before a read moves it on: a minute, or a
+    /// tenth of a short idle time (tests use seconds), so activity costs at most one write a
+    /// minute per session.
+    fn touch_after(&self) -> i64 {
+        let idle = i64::try_from(self.idle.as_secs()).unwrap_or(i64::MAX / 2);
+        (idle / 10).clamp(1, 60)
     }
 
     /// When a session written now stops being honoured without further activity.
@@ -167,6 +181,18 @@ impl SessionStore for DbSessionStore {
         let Some((data, expires_at)) = row else {
             return Ok(None);
         };
+        // Activity: move the idle lifetime on, now and then. Only `expires_at` is written, and
+        // only if no other request has moved it meanwhile.
+        let renewed = self.expires_at();
+        if renewed - expires_at >= self.touch_after() {
+            sqlx::query("UPDATE sessions SET expires_at = $1 WHERE id = $2 AND expires_at = $3")
+                .bind(renewed)
+                .bind(id.to_string())
+                .bind(expires_at)
+                .execute(&self.db.writer)
+                .await
+                .map_err(backend)?;
+        }
         Ok(Some(Record {
             id: *id,
             data: serde_json::from_str(&data)

@@ -829,3 +829,33 @@ async fn setting_a_password_signs_the_user_out_everywhere() {
     );
     server.signed_in(READER, "a-brand-new-passphrase").await;
 }
+
+/// What is stored of the one session there is.
+async fn stored_session(server: &TestServer) -> (String, i64) {
+    let db = server.db().await;
+    sqlx::query_as::<_, (String, i64)>("SELECT data, expires_at FROM sessions")
+        .fetch_one(db.pool())
+        .await
+        .expect("one session")
+}
+
+#[tokio::test]
+async fn reading_pages_never_writes_the_session_back() {
+    // A request that only reads its session must not save it: finishing after one that changed
+    // it, it would write its older copy over the change (a notice or a kept form, lost). The
+    // idle lifetime moves on at most once a minute.
+    let server = TestServer::start().await;
+    server.set_password(READER, PASSWORD);
+    let reader = server.signed_in(READER, PASSWORD).await;
+    let before = stored_session(&server).await;
+    // A whole second on, so a write of `expires_at` would show.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    for path in ["/", "/guides", "/account", "/review"] {
+        let (status, _) = server.get(&reader, path).await;
+        assert!(status == 200 || status == 403, "{path}: {status}");
+    }
+    assert_eq!(stored_session(&server).await, before);
+    // Still signed in.
+    let (_, page) = server.get(&reader, "/").await;
+    assert!(page.contains("Isla Placeholder"), "{page}");
+}

@@ -258,14 +258,22 @@ fn fingerprinted_site_root() -> (TempDir, String) {
     std::fs::create_dir_all(&pkg).unwrap();
     let css = "body { color: #212b32; }\n".repeat(200);
     std::fs::write(pkg.join("trustshare.css"), &css).unwrap();
-    std::fs::write(pkg.join("trustshare.js"), "export default function init() {}\n").unwrap();
+    std::fs::write(
+        pkg.join("trustshare.js"),
+        "export default function init() {}\n",
+    )
+    .unwrap();
     std::fs::write(pkg.join("trustshare_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
     let out = std::process::Command::new("node")
         .arg(crate::common::repo_root().join("scripts/fingerprint.mjs"))
         .arg(&pkg)
         .output()
         .expect("node runs scripts/fingerprint.mjs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     (dir, css)
 }
 
@@ -314,8 +322,14 @@ async fn content_named_files_are_kept_for_a_year_and_sent_compressed_as_built() 
         "{stylesheet}"
     );
     let bundle = stylesheet.trim_end_matches(".css");
-    assert!(page.contains(&format!("{bundle}.js")), "islands script in {page}");
-    assert!(page.contains(&format!("{bundle}_bg.wasm")), "islands wasm in {page}");
+    assert!(
+        page.contains(&format!("{bundle}.js")),
+        "islands script in {page}"
+    );
+    assert!(
+        page.contains(&format!("{bundle}_bg.wasm")),
+        "islands wasm in {page}"
+    );
 
     // Brotli, gzip or as built, as the browser accepts; never compressed per request.
     let built = site.0.join(stylesheet.trim_start_matches('/'));
@@ -338,8 +352,12 @@ async fn content_named_files_are_kept_for_a_year_and_sent_compressed_as_built() 
     assert_eq!(plain, css.as_bytes());
 
     // A name no build made is missing, and not kept.
-    let (status, headers, _) =
-        get_with(&client, server.url("/pkg/trustshare-0000000000000000.css"), None).await;
+    let (status, headers, _) = get_with(
+        &client,
+        server.url("/pkg/trustshare-0000000000000000.css"),
+        None,
+    )
+    .await;
     assert_eq!(status, 404);
     assert_eq!(header(&headers, "cache-control"), "no-store");
 }
@@ -356,9 +374,15 @@ async fn pages_and_json_are_compressed_when_the_browser_accepts_it() {
         assert_eq!(header(&headers, "cache-control"), "no-store", "{path}");
         let (_, headers, body) = get_with(&client, server.url(path), Some("br")).await;
         assert_eq!(header(&headers, "content-encoding"), "br", "{path}");
-        assert!(!body.starts_with(b"<!DOCTYPE") && !body.starts_with(b"{"), "{path}");
+        assert!(
+            !body.starts_with(b"<!DOCTYPE") && !body.starts_with(b"{"),
+            "{path}"
+        );
         let (_, headers, body) = get_with(&client, server.url(path), None).await;
         assert_eq!(header(&headers, "content-encoding"), "", "{path}");
-        assert!(body.starts_with(b"<!DOCTYPE") || body.starts_with(b"{"), "{path}");
+        assert!(
+            body.starts_with(b"<!DOCTYPE") || body.starts_with(b"{"),
+            "{path}"
+        );
     }
 }
