@@ -13,5 +13,10 @@ if ! python3 -c 'import icalendar' 2>/dev/null; then
   python3 -m pip install --quiet icalendar \
     || { apt-get update -q && apt-get install -y -q python3-icalendar; }
 fi
+# server/tests/it/contacts.rs reads the vCards back with Python's vobject package.
+if ! python3 -c 'import vobject' 2>/dev/null; then
+  python3 -m pip install --quiet vobject \
+    || { apt-get update -q && apt-get install -y -q python3-vobject; }
+fi
 cargo test --workspace
 bash end2end/run.sh
