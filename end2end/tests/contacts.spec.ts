@@ -20,8 +20,8 @@ test.describe('contacts', () => {
     await signIn(page, users.reader);
     await page.goto('/contacts');
     await expectAccessible(page, 'contact directory');
-    await page.getByLabel('Role').selectOption({ label: 'Registration authority manager' });
-    await page.getByLabel('Nation').selectOption({ label: 'Wales' });
+    await page.getByLabel('Role', { exact: true }).selectOption({ label: 'Registration authority manager' });
+    await page.getByLabel('Nation', { exact: true }).selectOption({ label: 'Wales' });
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await expect(page).toHaveURL(/role=registration-authority-manager/);
     await expect(page).toHaveURL(/nation=wales/);
@@ -29,12 +29,12 @@ test.describe('contacts', () => {
     await expect(results).toHaveCount(1);
     await expect(results.first()).toContainText('Gwenllïan Wyn');
     await expect(results.first()).toContainText('Not verified since');
-    await expect(page.getByLabel('Role')).toHaveValue('registration-authority-manager');
+    await expect(page.getByLabel('Role', { exact: true })).toHaveValue('registration-authority-manager');
     await expectAccessible(page, 'contact directory, filtered');
 
     // The name search ignores accents and apostrophes.
     await page.goto('/contacts');
-    await page.getByLabel('Name').fill('oneill');
+    await page.getByLabel('Name', { exact: true }).fill('oneill');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await expect(page.locator('.ts-results .ts-result')).toHaveCount(1);
     await page.getByRole('link', { name: "Aoife O'Neill" }).click();

@@ -21,12 +21,8 @@ pub fn vcard_href(slug: &str) -> String {
     format!("/contacts/{slug}.vcf")
 }
 
-/// A value a list can be filtered by, with its label.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-}
+/// A value a list can be filtered by, with its label (as the events' filters have them).
+pub use crate::events::model::Choice;
 
 /// Filters of `/contacts` (and of its exports), as given in the address.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

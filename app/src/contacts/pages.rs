@@ -14,6 +14,7 @@ use super::model::{
 use crate::components::form::form_name;
 use crate::components::loading::when_loaded;
 use crate::components::ui::{Breadcrumbs, Crumb, Pagination, SummaryRow, WarningCallout};
+use crate::events::pages::select;
 
 /// `/contacts`.
 #[component]
@@ -39,29 +40,6 @@ pub fn ContactListPage() -> impl IntoView {
             "Whom to call at another organisation: project managers, clinical leads, IT leads, registration authority managers, trainers and supplier contacts."
         </p>
         {when_loaded(list, move |list| view! { <ListView list query=query()/> })}
-    }
-}
-
-/// A select of the filter form, with "All …" first.
-fn select(
-    id: &'static str,
-    label: &'static str,
-    all: &'static str,
-    choices: Vec<Choice>,
-    selected: Option<String>,
-) -> impl IntoView {
-    let selected = selected.unwrap_or_default();
-    view! {
-        <div class="nhsuk-form-group">
-            <label class="nhsuk-label" for=id>{label}</label>
-            <select class="nhsuk-select" id=id name=id>
-                <option value="">{all}</option>
-                {choices.into_iter().map(|c| {
-                    let chosen = c.value == selected;
-                    view! { <option value=c.value selected=chosen>{c.label}</option> }
-                }).collect_view()}
-            </select>
-        </div>
     }
 }
 

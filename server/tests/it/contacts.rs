@@ -5,8 +5,6 @@
 //! confirmation writes every valid row in one go; editors keep their own organisation's
 //! contacts only; plans show their contacts; old contacts are flagged.
 
-use std::process::{Command, Stdio};
-
 use crate::common::{post_form, unescaped as text, TestServer, PASSWORD};
 use serde_json::Value;
 
@@ -277,36 +275,7 @@ for card in vobject.readComponents(sys.stdin.read(), validate=True):
     out.append(props)
 print(json.dumps(out, ensure_ascii=False))
 "#;
-    let check = Command::new("python3")
-        .args(["-c", "import vobject"])
-        .status()
-        .expect("run python3");
-    assert!(
-        check.success(),
-        "these tests read vCards back with Python's vobject package: `pip install vobject` \
-         (or `apt-get install python3-vobject`); scripts/test.sh installs it"
-    );
-    let mut child = Command::new("python3")
-        .args(["-c", SCRIPT])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run python3");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(cards.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "vobject could not read the cards: {}\n{cards}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    crate::common::python_json("vobject", SCRIPT, cards)
 }
 
 fn first_value(card: &Value, name: &str) -> Value {
