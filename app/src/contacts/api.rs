@@ -10,17 +10,6 @@ use super::model::{
 };
 use crate::error::AppError;
 
-/// What the import page keeps in the session between the dry run and the page.
-#[cfg(feature = "ssr")]
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-struct KeptImport {
-    form: ImportForm,
-    report: super::model::ImportReport,
-}
-
-#[cfg(feature = "ssr")]
-const IMPORT_KEY: &str = "contacts/import";
-
 /// `/contacts`: one page of the directory, for signed-in members.
 #[server(endpoint = "contacts/list")]
 pub async fn list_contacts(query: ContactQuery) -> Result<ContactList, AppError> {
@@ -133,7 +122,7 @@ pub async fn get_import_page() -> Result<ImportPage, AppError> {
             let session = crate::auth::session::request_session().await?;
             viewer.require_user()?;
             let scope = viewer.contact_export_scope().ok_or(AppError::Forbidden)?;
-            let kept: Option<KeptImport> = crate::flash::take(&session, IMPORT_KEY).await?;
+            let kept = super::csv::take_kept(&session).await?;
             let orgs = crate::orgs::store::all_refs(&state.db)
                 .await?
                 .into_iter()
@@ -146,7 +135,7 @@ pub async fn get_import_page() -> Result<ImportPage, AppError> {
                 })
                 .collect();
             let (form, report) = match kept {
-                Some(k) => (k.form, Some(k.report)),
+                Some((form, report)) => (form, Some(report)),
                 None => (ImportForm::default(), None),
             };
             Ok(ImportPage {
@@ -173,48 +162,16 @@ pub async fn import_contacts(form: ImportForm) -> Result<(), AppError> {
             let state = crate::state::app_state()?;
             let caller = crate::auth::session::caller().await?;
             let session = crate::auth::session::request_session().await?;
-            caller.viewer.require_user()?;
-            if caller.viewer.contact_export_scope().is_none() {
-                return Err(AppError::Forbidden);
-            }
-            let csv = form.csv.replace("\r\n", "\n");
-            let (report, ready) =
-                super::csv::dry_run(&state.db, &caller.viewer, state.today(), &csv).await?;
-            let fingerprint = super::csv::fingerprint(&csv);
-            let confirmed = form.action == "import" && form.checked == fingerprint;
-            if confirmed && !ready.is_empty() {
-                let n = super::csv::import(&state.db, &caller.actor, &ready).await?;
-                let skipped = report.rows.len() - n;
-                let contacts = if n == 1 { "contact" } else { "contacts" };
-                let message = match skipped {
-                    0 => format!("Imported {n} {contacts}"),
-                    1 => format!("Imported {n} {contacts}; 1 row with problems was left out"),
-                    s => format!(
-                        "Imported {n} {contacts}; {s} rows with problems were left out"
-                    ),
-                };
-                crate::flash::set_notice(&session, true, message).await?;
-                leptos_axum::redirect("/contacts");
-                return Ok(());
-            }
-            if form.action == "import" && !confirmed {
-                crate::flash::set_notice(
-                    &session,
-                    false,
-                    "The text changed after it was checked, so nothing was imported: here is the check of the new text",
-                )
-                .await?;
-            }
-            let kept = KeptImport {
-                form: ImportForm {
-                    csv,
-                    action: String::new(),
-                    checked: fingerprint,
-                },
-                report,
-            };
-            crate::flash::keep(&session, IMPORT_KEY, &kept).await?;
-            leptos_axum::redirect("/contacts/import#report");
+            let next = super::csv::check_or_import(
+                &state.db,
+                &caller.viewer,
+                &caller.actor,
+                &session,
+                state.today(),
+                form,
+            )
+            .await?;
+            leptos_axum::redirect(&next);
             Ok(())
         }
         .await,

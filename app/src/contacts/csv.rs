@@ -8,8 +8,10 @@
 //! carriage return) are written with a leading apostrophe, except telephone numbers like
 //! `+44 1632 960123`; the import takes such an apostrophe off again.
 
+use tower_sessions::Session;
+
 use super::editing::form_error;
-use super::model::{contact_href, ImportReport, RowReport};
+use super::model::{contact_href, ImportForm, ImportReport, RowReport};
 use super::store::{self, ContactFields, StoredContact};
 use super::validate::{self, slug_of_name, ContactInput};
 use crate::dates::Date;
@@ -321,6 +323,87 @@ pub async fn import(db: &Db, actor: &Actor, contacts: &[ContactFields]) -> AppRe
     .await?;
     rec.commit().await?;
     Ok(contacts.len())
+}
+
+/// What the import page keeps in the session between a dry run and the page: the text it
+/// checked (carried on in the form) and what it found.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct Kept {
+    form: ImportForm,
+    report: ImportReport,
+}
+
+const IMPORT_KEY: &str = "contacts/import";
+
+/// The last dry run kept for the import page, if any.
+pub async fn take_kept(session: &Session) -> AppResult<Option<(ImportForm, ImportReport)>> {
+    let kept: Option<Kept> = crate::flash::take(session, IMPORT_KEY).await?;
+    Ok(kept.map(|k| (k.form, k.report)))
+}
+
+/// Keeps a problem with an uploaded file for the import page; returns its address.
+pub async fn keep_file_problem(session: &Session, problem: String) -> AppResult<String> {
+    let kept = Kept {
+        form: ImportForm::default(),
+        report: ImportReport {
+            rows: Vec::new(),
+            file_problems: vec![problem],
+        },
+    };
+    crate::flash::keep(session, IMPORT_KEY, &kept).await?;
+    Ok("/contacts/import#report".to_owned())
+}
+
+/// The import form, typed or uploaded: `check` runs the dry run and keeps it, with the text,
+/// for the import page; `import` writes the valid rows of the text the dry run checked, in one
+/// transaction, and an `import` of a text changed since its dry run is a new dry run that
+/// writes nothing. Returns where the browser goes next.
+pub async fn check_or_import(
+    db: &Db,
+    viewer: &Viewer,
+    actor: &Actor,
+    session: &Session,
+    today: Date,
+    form: ImportForm,
+) -> AppResult<String> {
+    viewer.require_user()?;
+    if viewer.contact_export_scope().is_none() {
+        return Err(AppError::Forbidden);
+    }
+    let text = form.csv.replace("\r\n", "\n");
+    let (report, ready) = dry_run(db, viewer, today, &text).await?;
+    let checked = fingerprint(&text);
+    let confirmed = form.action == "import" && form.checked == checked;
+    if confirmed && !ready.is_empty() {
+        let n = import(db, actor, &ready).await?;
+        let skipped = report.rows.len() - n;
+        let contacts = if n == 1 { "contact" } else { "contacts" };
+        let message = match skipped {
+            0 => format!("Imported {n} {contacts}"),
+            1 => format!("Imported {n} {contacts}; 1 row with problems was left out"),
+            s => format!("Imported {n} {contacts}; {s} rows with problems were left out"),
+        };
+        crate::flash::set_notice(session, true, message).await?;
+        return Ok("/contacts".to_owned());
+    }
+    if form.action == "import" && !confirmed {
+        crate::flash::set_notice(
+            session,
+            false,
+            "The text changed after it was checked, so nothing was imported: here is the check of the new text",
+        )
+        .await?;
+    }
+    let kept = Kept {
+        form: ImportForm {
+            csv: text,
+            action: String::new(),
+            checked,
+        },
+        report,
+    };
+    crate::flash::keep(session, IMPORT_KEY, &kept).await?;
+    Ok("/contacts/import#report".to_owned())
 }
 
 #[cfg(test)]

@@ -163,6 +163,15 @@ fn ImportView(page: ImportPage) -> impl IntoView {
             </div>
         </details>
         {report.map(|r| view! { <ReportView report=r/> })}
+        <form action="/api/contacts/upload" method="post" enctype="multipart/form-data" novalidate>
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for="file">"Upload a CSV file"</label>
+                <div class="nhsuk-hint" id="file-hint">"Its text is checked and shown below; nothing is imported until you confirm."</div>
+                <input class="nhsuk-file-upload" id="file" name="file" type="file" accept=".csv,text/csv" aria-describedby="file-hint"/>
+            </div>
+            <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Check the uploaded file"</button>
+        </form>
+        <p>"Or paste its text:"</p>
         <form action="/api/contacts/import" method="post" novalidate>
             <input type="hidden" name=form_name("checked") value=form.checked.clone()/>
             <TextArea id="csv" name=form_name("csv") label="CSV text" value=form.csv.clone() rows=12/>

@@ -7,15 +7,16 @@
 //! written to the audit log. The list exports are bulk exports: for administrators and an
 //! organisation's publishers (their own organisation's contacts), audited with how many.
 
-use axum::extract::{Query, Request, State};
+use axum::extract::{Multipart, Query, Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use app::auth::session::{actor_for, viewer_of};
-use app::contacts::model::ContactQuery;
+use app::contacts::model::{ContactQuery, ImportForm};
 use app::contacts::{csv, reading, vcard};
+use app::documents::editing::Uploaded;
 use app::error::AppError;
 use app::permissions::Viewer;
 use app::state::AppState;
@@ -26,6 +27,9 @@ use super::ErrorResponse;
 pub const LIST_VCARD: &str = "/contacts.vcf";
 /// The filtered list as CSV.
 pub const LIST_CSV: &str = "/contacts.csv";
+
+/// The CSV import's file upload: a plain multipart form, so it works without JavaScript.
+pub const UPLOAD: &str = "/api/contacts/upload";
 
 /// Whether a path is one of the directory's: `/contacts`, `/contacts/…`, `/contacts.vcf`,
 /// `/contacts.csv`.
@@ -154,6 +158,49 @@ pub async fn list_csv(
         ErrorResponse(AppError::Internal)
     })?;
     Ok(file_answer("text/csv; charset=utf-8", "contacts.csv", text))
+}
+
+/// `POST /api/contacts/upload`: a CSV file for the import (the `file` field). Its text goes
+/// through the same dry run as pasted text and is then shown in the import form, which carries
+/// it to the confirmation; nothing is written here.
+pub async fn upload(
+    State(state): State<AppState>,
+    session: Session,
+    axum::extract::ConnectInfo(addr): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    mut multipart: Multipart,
+) -> Result<Response, ErrorResponse> {
+    let viewer = viewer_of(&state, &session).await?;
+    viewer.require_user()?;
+    if viewer.contact_export_scope().is_none() {
+        return Err(AppError::Forbidden.into());
+    }
+    let actor = actor_for(viewer.user.as_ref(), Some(addr.ip().to_string()));
+    let unreadable = || AppError::Request(app::error::UNREADABLE_FORM.into());
+    let mut file = Uploaded::Nothing;
+    while let Some(field) = multipart.next_field().await.map_err(|_| unreadable())? {
+        if field.name() == Some("file") {
+            file = super::uploads::read_file(field).await?;
+        }
+    }
+    let next = match file {
+        Uploaded::Text(csv) => {
+            let form = ImportForm {
+                csv,
+                action: "check".to_owned(),
+                checked: String::new(),
+            };
+            csv::check_or_import(&state.db, &viewer, &actor, &session, state.today(), form).await?
+        }
+        Uploaded::Refused(problem) => csv::keep_file_problem(&session, problem).await?,
+        Uploaded::Nothing => {
+            csv::keep_file_problem(
+                &session,
+                "Choose a CSV file to upload, or paste its text below".to_owned(),
+            )
+            .await?
+        }
+    };
+    Ok(Redirect::to(&next).into_response())
 }
 
 #[cfg(test)]

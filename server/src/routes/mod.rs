@@ -68,7 +68,7 @@ fn file_export_route(kind: DocKind, format: &FileFormat) -> String {
 
 /// Every non-Leptos POST route, as registered; the permissions test checks it covers them all.
 pub fn post_routes() -> Vec<String> {
-    vec![uploads::UPLOAD.to_owned()]
+    vec![uploads::UPLOAD.to_owned(), contacts::UPLOAD.to_owned()]
 }
 
 /// The routes above, on the application state.
@@ -91,6 +91,7 @@ pub fn router() -> Router<AppState> {
     router
         .route(ACCESS_SCHEMA, get(access::schema))
         .route(uploads::UPLOAD, post(uploads::upload))
+        .route(contacts::UPLOAD, post(contacts::upload))
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/{kind}", get(api::list))
         .route("/api/v1/{kind}/{slug}", get(api::document))

@@ -22,9 +22,13 @@ const EOGHAN: &str = "eoghan-mcgrath";
 const ROISIN: &str = "roisin-mac-giolla";
 
 /// A server with the demo content (its contacts included), the demo users' passwords set, and
-/// `per_hour` contacts a member may open in an hour.
+/// `per_hour` contacts a member may open in an hour; its clock stands at 1 December 2026, so
+/// which demo contacts are over a year old does not change with the years.
 async fn start(per_hour: u32) -> TestServer {
     let server = TestServer::builder()
+        .clock(app::state::ManualClock::new(time::macros::datetime!(
+            2026-12-01 10:00 UTC
+        )))
         .configure(move |c| {
             c.contacts_per_hour = per_hour;
             c.sign_in.per_client_per_minute = 1000;
@@ -758,4 +762,73 @@ async fn contacts_not_verified_for_a_year_are_flagged_to_readers_and_their_publi
     assert!(review.contains("Contacts not verified for a year"));
     assert!(review.contains(&format!("/contacts/{ROISIN}")));
     assert!(!review.contains(&format!("/contacts/{SIAN}")));
+}
+
+/// A CSV file posted as a browser sends the import's upload form.
+async fn upload(server: &TestServer, client: &reqwest::Client, file: &[u8]) -> (u16, String) {
+    let boundary = "----trustshare-contacts-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"contacts.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = client
+        .post(server.url("/api/contacts/upload"))
+        .header("origin", &server.base)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (
+        response.status().as_u16(),
+        crate::common::location(&response),
+    )
+}
+
+#[tokio::test]
+async fn an_uploaded_csv_file_is_checked_and_carried_in_the_form_to_the_confirmation() {
+    let server = start(300).await;
+    let file = format!(
+        "{HEADER}\r\n\"Cadi ap Rhys\",,nhs-fife,Trainer,cadi@fife.nhs.example,,,,2026-10-01,network\r\n"
+    );
+    let (status, _) = upload(&server, &server.client(), file.as_bytes()).await;
+    assert_eq!(status, 401);
+    let editor = server.signed_in(FIFE_EDITOR, PASSWORD).await;
+    let (status, _) = upload(&server, &editor, file.as_bytes()).await;
+    assert_eq!(status, 403);
+    let publisher = server.signed_in(FIFE_PUBLISHER, PASSWORD).await;
+    let before = server.count("SELECT COUNT(*) FROM contacts").await;
+    let (status, location) = upload(&server, &publisher, file.as_bytes()).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/contacts/import#report")
+    );
+    assert_eq!(server.count("SELECT COUNT(*) FROM contacts").await, before);
+    let (_, page) = server.get(&publisher, "/contacts/import").await;
+    let page = text(&page);
+    assert!(
+        page.contains("1 row can be imported; 0 rows have problems"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Cadi ap Rhys\",,nhs-fife"),
+        "the file's text is in the form"
+    );
+    let checked = checked_of(&page);
+    let (_, location) = import(&server, &publisher, &file, "import", &checked).await;
+    assert_eq!(location, "/contacts");
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM contacts").await,
+        before + 1
+    );
+    // A file that is not UTF-8 is refused with a reason, and nothing is kept.
+    let (_, location) = upload(&server, &publisher, &[0xff, 0xfe, 0x00]).await;
+    assert_eq!(location, "/contacts/import#report");
+    let (_, page) = server.get(&publisher, "/contacts/import").await;
+    assert!(text(&page).contains("The file is not UTF-8 text"));
 }

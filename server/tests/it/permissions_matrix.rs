@@ -813,10 +813,16 @@ const SERVER_FUNCTIONS_ELSEWHERE: &[(&str, &str)] = &[
     ),
 ];
 /// Routes outside Leptos that take posts, with the test file that covers who may use them.
-const POST_ROUTES_ELSEWHERE: &[(&str, &str)] = &[(
-    "/api/documents/upload",
-    "access.rs (anonymous 401, another organisation's editor 403 or 404, like the editor)",
-)];
+const POST_ROUTES_ELSEWHERE: &[(&str, &str)] = &[
+    (
+        "/api/documents/upload",
+        "access.rs (anonymous 401, another organisation's editor 403 or 404, like the editor)",
+    ),
+    (
+        "/api/contacts/upload",
+        "contacts.rs (anonymous 401, readers and editors 403, the dry run of the file)",
+    ),
+];
 
 /// Expected answers for each viewer, per event.
 type EventRows = &'static [(Ev, [Cell; 8])];
