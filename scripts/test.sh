@@ -12,6 +12,11 @@ if ! python3 -c 'import icalendar' 2>/dev/null; then
   python3 -m pip install --quiet icalendar \
     || { apt-get update -q && apt-get install -y -q python3-icalendar; }
 fi
+# server/tests/it/contacts.rs reads the vCards back with Python's vobject package.
+if ! python3 -c 'import vobject' 2>/dev/null; then
+  python3 -m pip install --quiet vobject \
+    || { apt-get update -q && apt-get install -y -q python3-vobject; }
+fi
 # Builds the server binary too (the integration tests run it), with the same features as the
 # tests: a separate `cargo build -p server` would build the application twice.
 cargo test --workspace

@@ -31,6 +31,14 @@ crate::coded_enum! {
         WaiverWithdrawn = "waiver-withdrawn", "Waiver withdrawn";
         EventRemoved = "event-removed", "Event removed";
         FeedLinkMade = "feed-link-made", "Calendar feed link made";
+        ContactCreated = "contact-created", "Contact added";
+        ContactUpdated = "contact-updated", "Contact changed";
+        ContactArchived = "contact-archived", "Contact archived";
+        ContactRestored = "contact-restored", "Contact restored";
+        ContactViewed = "contact-viewed", "Contact page viewed";
+        ContactCardDownloaded = "contact-card-downloaded", "Contact's vCard downloaded";
+        ContactsExported = "contacts-exported", "Contacts exported";
+        ContactsImported = "contacts-imported", "Contacts imported";
     }
 }
 

@@ -31,6 +31,9 @@ pub enum AppError {
     /// overwrites it; the server log says what is wrong.
     #[error("This item's stored data cannot be read, so it is not shown or changed. The administrators can see why in the server log.")]
     Unreadable,
+    /// The viewer did this too often; the message says what the limit is and when to come back.
+    #[error("{0}")]
+    TooMany(String),
     /// A fault on our side (database unavailable, bug); details are in the server log.
     #[error("Sorry, there is a problem with the service. Try again later.")]
     Internal,
@@ -103,6 +106,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::Invalid(_) | AppError::Request(_) => 400,
             AppError::Conflict(_) => 409,
+            AppError::TooMany(_) => 429,
             AppError::Unreadable | AppError::Internal => 500,
         }
     }

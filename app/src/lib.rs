@@ -41,6 +41,7 @@ pub mod kinds;
 pub mod lessons;
 pub mod plans;
 
+pub mod contacts;
 #[cfg(feature = "ssr")]
 pub mod content;
 pub mod documents;
@@ -53,6 +54,8 @@ pub mod search;
 use auth::pages::LoginPage;
 use components::layout::{Footer, Header, SkipLink};
 use components::loading::NotFound;
+use contacts::edit_page::{ContactEditorPage, ContactImportPage};
+use contacts::pages::{ContactListPage, ContactPage, UnverifiedContacts};
 use documents::pages::{
     DiffPage, DocListPage, DocPage, EditorPage, HistoryPage, ReviewPage, RevisionPage,
 };
@@ -182,7 +185,7 @@ fn routes() -> impl IntoView {
             StaticVec::from(DocKind::all().map(document_routes).collect::<Vec<_>>()),
             view! {
                 <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
-                <Route path=path!("/review") view=ReviewPage ssr=SsrMode::Async/>
+                <Route path=path!("/review") view=|| view! { <ReviewPage/> <UnverifiedContacts/> } ssr=SsrMode::Async/>
                 <Route path=path!("/orgs") view=OrgsPage ssr=SsrMode::Async/>
                 <Route path=path!("/orgs/:slug") view=OrgDetailPage ssr=SsrMode::Async/>
                 <Route path=path!("/orgs/:slug/access") view=OrgAccessPage ssr=SsrMode::Async/>
@@ -191,6 +194,11 @@ fn routes() -> impl IntoView {
                 <Route path=path!("/events/new") view=|| view! { <EventEditorPage new=true/> } ssr=SsrMode::Async/>
                 <Route path=path!("/events/:id") view=EventPage ssr=SsrMode::Async/>
                 <Route path=path!("/events/:id/edit") view=|| view! { <EventEditorPage/> } ssr=SsrMode::Async/>
+                <Route path=path!("/contacts") view=ContactListPage ssr=SsrMode::Async/>
+                <Route path=path!("/contacts/new") view=|| view! { <ContactEditorPage new=true/> } ssr=SsrMode::Async/>
+                <Route path=path!("/contacts/import") view=ContactImportPage ssr=SsrMode::Async/>
+                <Route path=path!("/contacts/:slug") view=ContactPage ssr=SsrMode::Async/>
+                <Route path=path!("/contacts/:slug/edit") view=|| view! { <ContactEditorPage/> } ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
             }
@@ -221,15 +229,19 @@ fn document_routes(kind: DocKind) -> impl MatchNestedRoutes + Clone {
     .into_inner()
 }
 
-/// Below a deployment plan's page, its upcoming events (milestones and linked events); nothing
-/// for other kinds. Composed here, since `documents` knows no kind and `events` sits above it.
+/// Below a deployment plan's page, its stakeholder contacts the viewer may read and its upcoming
+/// events (milestones and linked events); nothing for other kinds. Composed here, since
+/// `documents` knows no kind and `contacts` and `events` sit above it.
 #[component]
 fn DocEvents(kind: DocKind) -> impl IntoView {
     let plans = <plans::Plans as kind::Kind>::NAMES.code;
     let params = leptos_router::hooks::use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     (kind.code() == plans).then(|| {
-        view! { <events::pages::UpcomingEvents of=events::model::UpcomingOf::Plan(slug())/> }
+        view! {
+            <contacts::pages::PlanContacts slug=slug()/>
+            <events::pages::UpcomingEvents of=events::model::UpcomingOf::Plan(slug())/>
+        }
     })
 }
 

@@ -20,6 +20,16 @@ crate::coded_enum! {
 }
 
 crate::coded_enum! {
+    /// Who sees a stakeholder contact. Never the public: contacts are personal data.
+    pub enum ContactVisibility ("contact visibility") {
+        /// Every signed-in member of any organisation.
+        Network = "network", "All member organisations";
+        /// The members of the contact's organisation only.
+        Organisation = "organisation", "Own organisation only";
+    }
+}
+
+crate::coded_enum! {
     /// Where a document's newest revision is in its workflow.
     pub enum DocStatus ("status") {
         Draft = "draft", "Draft";
@@ -459,6 +469,123 @@ impl Viewer {
     }
 }
 
+/// What the read rule needs to know about a stakeholder contact. Contacts are personal data:
+/// never public.
+#[derive(Clone, Copy, Debug)]
+pub struct ContactAccess {
+    /// The contact's organisation.
+    pub org_id: i64,
+    pub visibility: ContactVisibility,
+    /// Archived: out of the directory, kept for the organisation's editors.
+    pub archived: bool,
+}
+
+impl ReadScope {
+    /// May a contact with this access be read? Nobody anonymous; network contacts by every
+    /// signed-in member, organisation contacts by the members of their organisation; archived
+    /// contacts only by those who keep the organisation's contacts; everything by administrators.
+    pub fn allows_contact(&self, contact: &ContactAccess) -> bool {
+        let (member_of, works_on) = match *self {
+            ReadScope::Everything => return true,
+            ReadScope::Published {
+                member_of: None, ..
+            } => return false,
+            ReadScope::Published {
+                member_of: Some(m),
+                works_on,
+            } => (m, works_on),
+        };
+        if contact.archived {
+            return works_on == Some(contact.org_id);
+        }
+        match contact.visibility {
+            ContactVisibility::Network => true,
+            ContactVisibility::Organisation => member_of == contact.org_id,
+        }
+    }
+
+    /// [`Self::allows_contact`] as a SQL condition on the `contacts` row aliased `alias`. Only
+    /// integers from the session and fixed codes are written into it, never user input.
+    pub fn contact_sql(&self, alias: &str) -> String {
+        let a = alias;
+        let (member_of, works_on) = match *self {
+            ReadScope::Everything => return "1 = 1".to_owned(),
+            ReadScope::Published {
+                member_of: None, ..
+            } => return "1 = 0".to_owned(),
+            ReadScope::Published {
+                member_of: Some(m),
+                works_on,
+            } => (m, works_on),
+        };
+        let network = ContactVisibility::Network.as_str();
+        let archived = works_on
+            .map(|org| format!(" OR ({a}.archived_at IS NOT NULL AND {a}.org_id = {org})"))
+            .unwrap_or_default();
+        format!(
+            "(({a}.archived_at IS NULL AND ({a}.visibility = '{network}' OR {a}.org_id = {member_of})){archived})"
+        )
+    }
+}
+
+impl Viewer {
+    /// May this viewer use the contact directory at all? Signed-in members only: anonymous
+    /// visitors are sent to sign in, and learn nothing, not even how many contacts there are.
+    pub fn can_see_contacts(&self) -> bool {
+        self.user.is_some()
+    }
+
+    /// May this viewer read this contact? Every contact page, list, address card and export
+    /// asks this (or its SQL form, [`Self::contact_filter`]).
+    pub fn can_read_contact(&self, contact: &ContactAccess) -> bool {
+        self.read_scope().allows_contact(contact)
+    }
+
+    /// [`Self::can_read_contact`] as a SQL condition on the `contacts` row aliased `alias`.
+    pub fn contact_filter(&self, alias: &str) -> String {
+        self.read_scope().contact_sql(alias)
+    }
+
+    /// May this viewer add, change, archive and restore this organisation's contacts? Its
+    /// editors and publishers, and administrators.
+    pub fn can_keep_contacts_for(&self, org_id: i64) -> bool {
+        self.can_edit_for(org_id)
+    }
+
+    /// May this viewer add contacts (for their own organisation, or any as an admin)?
+    pub fn can_add_contacts(&self) -> bool {
+        self.can_create_documents()
+    }
+
+    /// Whose contacts this viewer may export in bulk (CSV, a list as vCards) and import from
+    /// CSV: `None` for nobody's, `Some(None)` for every organisation's (administrators),
+    /// `Some(Some(org))` for their own organisation's (its publishers).
+    pub fn contact_export_scope(&self) -> Option<Option<i64>> {
+        if self.is_admin() {
+            return Some(None);
+        }
+        self.user
+            .as_ref()
+            .filter(|u| u.role >= Role::Publisher)
+            .map(|u| Some(u.org_id))
+    }
+
+    /// May this viewer export or import this organisation's contacts in bulk?
+    pub fn can_export_contacts_of(&self, org_id: i64) -> bool {
+        match self.contact_export_scope() {
+            Some(None) => true,
+            Some(Some(own)) => own == org_id,
+            None => false,
+        }
+    }
+
+    /// Whose contacts not checked for a year this viewer is shown on the review page: the
+    /// same people who answer for the organisation's exports, its publishers (and admins).
+    pub fn contact_review_scope(&self) -> Option<Option<i64>> {
+        self.contact_export_scope()
+    }
+}
+
 /// [`DocumentAccess::readable_by_readers`] as a SQL condition on the `documents` row aliased
 /// `alias`: approved at least once and not archived. Lists show only such documents, to everyone.
 pub fn readable_by_readers(alias: &str) -> String {
@@ -611,6 +738,95 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The SQL form of the contact rule agrees with the Rust form for every viewer,
+    /// visibility, organisation and archived state; SQLite in memory evaluates the SQL.
+    #[tokio::test]
+    async fn contact_sql_agrees_with_the_rust_rule() {
+        let db = crate::db::Db::connect("sqlite::memory:").await.unwrap();
+        let viewers = [
+            Viewer::anonymous(),
+            member(1, Role::Reader),
+            member(1, Role::Editor),
+            member(1, Role::Publisher),
+            member(2, Role::Reader),
+            member(2, Role::Editor),
+            member(2, Role::Admin),
+        ];
+        for viewer in &viewers {
+            for &visibility in ContactVisibility::ALL {
+                for org_id in [1_i64, 2] {
+                    for archived in [false, true] {
+                        let contact = ContactAccess {
+                            org_id,
+                            visibility,
+                            archived,
+                        };
+                        let sql = format!(
+                            "SELECT CASE WHEN {} THEN 1 ELSE 0 END FROM (SELECT {org_id} AS org_id, '{}' AS visibility, {} AS archived_at) c",
+                            viewer.contact_filter("c"),
+                            visibility.as_str(),
+                            if archived { "'2026-03-01T10:00:00Z'" } else { "NULL" }
+                        );
+                        let allowed: i64 =
+                            sqlx::query_scalar(&sql).fetch_one(db.pool()).await.unwrap();
+                        assert_eq!(
+                            allowed == 1,
+                            viewer.can_read_contact(&contact),
+                            "viewer {:?} contact {contact:?}",
+                            viewer.user.as_ref().map(|u| (u.org_id, u.role)),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn contacts_are_never_public_and_organisation_contacts_stay_in_their_organisation() {
+        let network = ContactAccess {
+            org_id: 1,
+            visibility: ContactVisibility::Network,
+            archived: false,
+        };
+        let own = ContactAccess {
+            visibility: ContactVisibility::Organisation,
+            ..network
+        };
+        let archived = ContactAccess {
+            archived: true,
+            ..network
+        };
+        assert!(!Viewer::anonymous().can_read_contact(&network));
+        assert!(!Viewer::anonymous().can_see_contacts());
+        assert!(member(2, Role::Reader).can_read_contact(&network));
+        assert!(!member(2, Role::Publisher).can_read_contact(&own));
+        assert!(member(1, Role::Reader).can_read_contact(&own));
+        assert!(!member(1, Role::Reader).can_read_contact(&archived));
+        assert!(member(1, Role::Editor).can_read_contact(&archived));
+        assert!(!member(2, Role::Editor).can_read_contact(&archived));
+        assert!(member(2, Role::Admin).can_read_contact(&archived));
+    }
+
+    #[test]
+    fn contacts_are_kept_by_their_organisations_editors_and_exported_by_its_publishers() {
+        assert!(member(1, Role::Editor).can_keep_contacts_for(1));
+        assert!(member(1, Role::Publisher).can_keep_contacts_for(1));
+        assert!(!member(1, Role::Reader).can_keep_contacts_for(1));
+        assert!(!member(2, Role::Editor).can_keep_contacts_for(1));
+        assert!(member(2, Role::Admin).can_keep_contacts_for(1));
+        assert!(member(1, Role::Publisher).can_export_contacts_of(1));
+        assert!(!member(1, Role::Publisher).can_export_contacts_of(2));
+        assert!(!member(1, Role::Editor).can_export_contacts_of(1));
+        assert!(!member(1, Role::Reader).can_export_contacts_of(1));
+        assert!(member(2, Role::Admin).can_export_contacts_of(1));
+        assert_eq!(Viewer::anonymous().contact_export_scope(), None);
+        assert_eq!(
+            member(3, Role::Publisher).contact_review_scope(),
+            Some(Some(3))
+        );
+        assert_eq!(member(3, Role::Admin).contact_review_scope(), Some(None));
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub struct Settings {
     pub login_lock_for: Duration,
     /// What sign-in may cost the server.
     pub sign_in: SignInLimits,
+    /// Contacts one member may open (page or address card) in an hour.
+    pub contacts_per_hour: u32,
 }
 
 /// Limits on the work sign-in attempts may cause, so that a flood of them cannot exhaust the

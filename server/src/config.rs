@@ -148,6 +148,12 @@ pub struct ServeArgs {
     /// that, attempts from new addresses wait until old ones are forgotten.
     #[arg(long, env = "TRUSTSHARE_SIGN_IN_CLIENTS_TRACKED", default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     pub sign_in_clients_tracked: u64,
+
+    /// Contacts one member may open (a contact's page or address card) in an hour; beyond it
+    /// they are refused until the hour has passed. Counted from the audit log, so shared by
+    /// every instance on one database.
+    #[arg(long, env = "TRUSTSHARE_CONTACTS_PER_HOUR", default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub contacts_per_hour: u32,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -234,6 +240,8 @@ pub struct Config {
     pub login_lock_after: i64,
     pub login_lock_for: Duration,
     pub sign_in: SignInLimits,
+    /// Contacts one member may open in an hour.
+    pub contacts_per_hour: u32,
 }
 
 impl StorageArgs {
@@ -272,6 +280,7 @@ impl Config {
                 per_client_per_minute: args.sign_in_per_client_per_minute,
                 clients_tracked: args.sign_in_clients_tracked as usize,
             },
+            contacts_per_hour: args.contacts_per_hour,
         }
     }
 
@@ -370,6 +379,14 @@ mod tests {
             assert!(serve_config(&[flag, "0"]).is_err(), "{flag} 0 accepted");
         }
         assert!(serve_config(&["--sign-in-wait-seconds", "61"]).is_err());
+    }
+
+    #[test]
+    fn contacts_per_hour_defaults_to_300_and_comes_from_the_flag() {
+        assert_eq!(serve_config(&[]).unwrap().contacts_per_hour, 300);
+        let config = serve_config(&["--contacts-per-hour", "40"]).unwrap();
+        assert_eq!(config.contacts_per_hour, 40);
+        assert!(serve_config(&["--contacts-per-hour", "0"]).is_err());
     }
 
     #[test]

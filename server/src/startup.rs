@@ -258,6 +258,7 @@ pub fn build_router(
             login_lock_after: config.login_lock_after,
             login_lock_for: config.login_lock_for,
             sign_in: config.sign_in,
+            contacts_per_hour: config.contacts_per_hour,
         }),
         clock: clock.clone(),
         search: Extension::new(search.clone()),
@@ -272,6 +273,7 @@ pub fn build_router(
 
     let routes = route_list();
     let feeds_state = state.clone();
+    let contacts_state = state.clone();
     let context_state = state.clone();
     let context = move || {
         provide_context(context_state.clone());
@@ -335,6 +337,10 @@ pub fn build_router(
         .layer(axum::middleware::from_fn_with_state(
             feeds_state,
             crate::routes::events::event_file,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            contacts_state,
+            crate::routes::contacts::gate,
         ))
         .layer(axum::middleware::from_fn_with_state(
             search,

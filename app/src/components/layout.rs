@@ -21,6 +21,8 @@ pub fn Header(
     children: Children,
 ) -> impl IntoView {
     let staff = reviews;
+    // The contact directory is for signed-in members: anonymous visitors are not pointed at it.
+    let member = user.is_some();
     let location = use_location();
     let path = location.pathname.get_untracked();
     let nav_path = path.clone();
@@ -111,6 +113,7 @@ pub fn Header(
                         {nav_item("/access", "Configurations")}
                         {nav_item("/orgs", "Organisations")}
                         {nav_item("/events", "Events")}
+                        {member.then(|| nav_item("/contacts", "Contacts"))}
                         {staff.then(|| nav_item("/review", "Reviews"))}
                     </ul>
                 </div>

@@ -84,6 +84,15 @@ pub fn error_view(error: AppError) -> AnyView {
             }
             .into_any()
         }
+        AppError::TooMany(message) => {
+            set_status(429);
+            view! {
+                <Title text="Too many at once"/>
+                <h1>"You have reached the limit for now"</h1>
+                <p>{message}</p>
+            }
+            .into_any()
+        }
         other => {
             set_status(other.status());
             let message = other.to_string();

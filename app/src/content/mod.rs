@@ -1,7 +1,7 @@
 //! Importing a content folder: Markdown files with YAML front matter, one per item, in
 //! `organisations/`, `users/`, one folder per kind of document (`guides/`, `plans/`,
 //! `lessons/`, `access/`), where a kind with formats of its own also takes files in them
-//! (`access/nhs-fife.yaml`), and `events/`. The file name is the slug.
+//! (`access/nhs-fife.yaml`), `events/` and `contacts/` (`*.yaml`). The file name is the slug.
 //!
 //! Each file is validated completely before anything is written, then stored in its own
 //! transaction, so a bad file is reported (path, line, field, reason) and skipped while the
@@ -20,6 +20,7 @@ use crate::documents::import::Outcome;
 use crate::kinds::DocKind;
 use crate::limits::MAX_CONTENT_FILE_BYTES;
 
+mod contacts;
 mod documents;
 mod events;
 mod front_matter;
@@ -76,7 +77,7 @@ impl ImportReport {
         let folders = ["organisations", "users"]
             .into_iter()
             .chain(DocKind::all().map(|k| k.path()))
-            .chain([EVENTS]);
+            .chain([EVENTS, CONTACTS]);
         for kind in folders {
             let c = self.created.get(kind).copied().unwrap_or(0);
             let u = self.updated.get(kind).copied().unwrap_or(0);
@@ -107,9 +108,11 @@ pub enum ImportFailure {
 
 /// The folder of event files, after the documents they may link to.
 const EVENTS: &str = "events";
+/// The folder of contact files (YAML), after the organisations they belong to.
+const CONTACTS: &str = "contacts";
 
 /// Imports every file under `dir`: organisations, then users, then guides, plans and lessons,
-/// then events.
+/// then events, then contacts.
 pub async fn import_dir(db: &Db, dir: &Path) -> Result<ImportReport, ImportFailure> {
     let mut report = ImportReport::default();
     let actor = Actor::system("import");
@@ -164,6 +167,13 @@ pub async fn import_dir(db: &Db, dir: &Path) -> Result<ImportReport, ImportFailu
     for (path, text) in read_kind(dir, EVENTS, &mut report)? {
         match events::import(db, &actor, &path, &text).await? {
             Ok(outcome) => report.count(EVENTS, outcome),
+            Err(e) => report.errors.push(e),
+        }
+    }
+    let today = crate::dates::Date::from_time(time::OffsetDateTime::now_utc().date());
+    for (path, text) in read_folder(dir, CONTACTS, &["yaml"], &mut report)? {
+        match contacts::import(db, &actor, &path, &text, today).await? {
+            Ok(outcome) => report.count(CONTACTS, outcome),
             Err(e) => report.errors.push(e),
         }
     }

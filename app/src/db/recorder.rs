@@ -19,6 +19,7 @@ crate::coded_enum! {
         User = "user", "User";
         Event = "event", "Event";
         Waiver = "waiver", "Waiver";
+        Contact = "contact", "Contact";
     }
 }
 

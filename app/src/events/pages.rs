@@ -42,8 +42,8 @@ pub fn EventListPage() -> impl IntoView {
     }
 }
 
-/// A select of the filter form, with "All …" first.
-fn select(
+/// A select of a filter form, with "All …" first (the contact directory's too).
+pub(crate) fn select(
     id: &'static str,
     label: &'static str,
     all: &'static str,

@@ -196,8 +196,8 @@ impl Engine {
                 Entity::Organisation => {
                     ids.extend(source::documents_of_org(db, row.entity_id).await?)
                 }
-                // Users, events and waivers are not in the search index.
-                Entity::User | Entity::Event | Entity::Waiver => {}
+                // Users, events, waivers and contacts are not in the search index.
+                Entity::User | Entity::Event | Entity::Waiver | Entity::Contact => {}
             }
         }
         let ids: Vec<i64> = ids.into_iter().collect();

@@ -1,6 +1,6 @@
 //! Routes outside Leptos: document exports, the JSON API (documents and search), the
-//! access-management configuration schema, file uploads into the editor and the iCalendar
-//! feeds of events. They ask the same permission module as the pages, so a document or event
+//! access-management configuration schema, file uploads into the editor, the iCalendar
+//! feeds of events and the contact directory's vCards and CSV. They ask the same permission module as the pages, so a document or event
 //! one may not see answers 404 here too.
 
 use axum::http::{header, StatusCode};
@@ -15,6 +15,7 @@ use app::state::AppState;
 
 pub mod access;
 pub mod api;
+pub mod contacts;
 pub mod events;
 pub mod exports;
 pub mod limits;
@@ -41,6 +42,10 @@ pub fn routes() -> Vec<String> {
         FEED_TOKEN_ROUTE.to_owned(),
         // Answered by the `events::event_file` layer: the router cannot tell it from `/events/{id}`.
         "/events/{id}.ics".to_owned(),
+        contacts::LIST_VCARD.to_owned(),
+        contacts::LIST_CSV.to_owned(),
+        // Answered by the `contacts::gate` layer, like `/events/{id}.ics`.
+        "/contacts/{slug}.vcf".to_owned(),
     ]);
     routes
 }
@@ -63,7 +68,7 @@ fn file_export_route(kind: DocKind, format: &FileFormat) -> String {
 
 /// Every non-Leptos POST route, as registered; the permissions test checks it covers them all.
 pub fn post_routes() -> Vec<String> {
-    vec![uploads::UPLOAD.to_owned()]
+    vec![uploads::UPLOAD.to_owned(), contacts::UPLOAD.to_owned()]
 }
 
 /// The routes above, on the application state.
@@ -86,6 +91,7 @@ pub fn router() -> Router<AppState> {
     router
         .route(ACCESS_SCHEMA, get(access::schema))
         .route(uploads::UPLOAD, post(uploads::upload))
+        .route(contacts::UPLOAD, post(contacts::upload))
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/{kind}", get(api::list))
         .route("/api/v1/{kind}/{slug}", get(api::document))
@@ -93,6 +99,8 @@ pub fn router() -> Router<AppState> {
         .route("/orgs/{slug}/events.ics", get(events::org_feed))
         .route("/plans/{slug}/events.ics", get(events::plan_feed))
         .route(FEED_TOKEN_ROUTE, get(events::token_feed))
+        .route(contacts::LIST_VCARD, get(contacts::list_vcard))
+        .route(contacts::LIST_CSV, get(contacts::list_csv))
 }
 
 /// An application error as an HTTP answer; internal details stay in the log.

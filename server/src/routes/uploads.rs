@@ -88,8 +88,8 @@ async fn read(mut multipart: Multipart) -> Result<(DocumentForm, Uploaded), AppE
     Ok((posted.form, file))
 }
 
-/// The file's text, read no further than the limit.
-async fn read_file(mut field: Field<'_>) -> Result<Uploaded, AppError> {
+/// The file's text, read no further than the limit (also the contact import's upload).
+pub(crate) async fn read_file(mut field: Field<'_>) -> Result<Uploaded, AppError> {
     // A file input left empty still sends a part, with no file name and nothing in it.
     let named = field.file_name().is_some_and(|n| !n.trim().is_empty());
     let mut bytes = Vec::new();

@@ -2,8 +2,6 @@
 //! back by an independent parser (Python's `icalendar` package, with `dateutil` expanding the
 //! rules), SEQUENCE raised on every change, who sees which event, the pages and the importer.
 
-use std::process::{Command, Stdio};
-
 use crate::common::{
     content_tree, input_value, post_form, repo_root, TempDir, TestServer, PASSWORD,
 };
@@ -148,36 +146,7 @@ for c in cal.walk():
     out["events"].append(e)
 print(json.dumps(out))
 "#;
-    let check = Command::new("python3")
-        .args(["-c", "import icalendar, dateutil"])
-        .status()
-        .expect("run python3");
-    assert!(
-        check.success(),
-        "these tests read feeds back with Python's icalendar package: `pip install icalendar` \
-         (or `apt-get install python3-icalendar`); scripts/test.sh installs it"
-    );
-    let mut child = Command::new("python3")
-        .args(["-c", SCRIPT])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run python3");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(feed.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "python could not read the feed: {}\n{feed}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    crate::common::python_json("icalendar", SCRIPT, feed)
 }
 
 fn events_with_uid<'a>(parsed: &'a Value, uid: &str) -> Vec<&'a Value> {

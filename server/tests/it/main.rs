@@ -7,6 +7,7 @@ mod access;
 mod access_check;
 mod auth;
 mod compare;
+mod contacts;
 mod durability;
 mod events;
 mod guides;

@@ -801,12 +801,38 @@ const SERVER_FUNCTIONS_ELSEWHERE: &[(&str, &str)] = &[
     ("/api/access/adopt", "compare.rs"),
     ("/api/access/rules", "this file through /access/rules"),
     ("/api/access/rule", "this file through /access/rules/{code}"),
+    (
+        "/api/contacts/save",
+        "contacts.rs (a crafted form changes no other organisation's contact)",
+    ),
+    (
+        "/api/contacts/archive",
+        "contacts.rs (a crafted form changes no other organisation's contact)",
+    ),
+    (
+        "/api/contacts/import",
+        "contacts.rs (dry run, confirmation, other organisations' rows refused)",
+    ),
+    (
+        "/api/contacts/of-plan",
+        "contacts.rs (a plan's contacts for members who may read both)",
+    ),
+    (
+        "/api/contacts/unverified",
+        "contacts.rs (flagged to their organisation's publishers)",
+    ),
 ];
 /// Routes outside Leptos that take posts, with the test file that covers who may use them.
-const POST_ROUTES_ELSEWHERE: &[(&str, &str)] = &[(
-    "/api/documents/upload",
-    "access.rs (anonymous 401, another organisation's editor 403 or 404, like the editor)",
-)];
+const POST_ROUTES_ELSEWHERE: &[(&str, &str)] = &[
+    (
+        "/api/documents/upload",
+        "access.rs (anonymous 401, another organisation's editor 403 or 404, like the editor)",
+    ),
+    (
+        "/api/contacts/upload",
+        "contacts.rs (anonymous 401, readers and editors 403, the dry run of the file)",
+    ),
+];
 
 /// Expected answers for each viewer, per event.
 type EventRows = &'static [(Ev, [Cell; 8])];
@@ -1012,6 +1038,213 @@ const EVENT_SERVER_FUNCTIONS: &[(&str, EventRows)] = &[
     ("/api/events/upcoming", EVENT_LISTED),
 ];
 
+/// Stakeholder contacts, both NHS Fife's. Never public.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ct {
+    Network,
+    Organisation,
+}
+
+impl Ct {
+    const ALL: [Ct; 2] = [Ct::Network, Ct::Organisation];
+
+    fn slug(self) -> &'static str {
+        match self {
+            Ct::Network => "m-network",
+            Ct::Organisation => "m-organisation",
+        }
+    }
+
+    /// Its file in the fixture.
+    fn file(self) -> (String, String) {
+        let slug = self.slug();
+        let visibility = match self {
+            Ct::Network => "network",
+            Ct::Organisation => "organisation",
+        };
+        (
+            format!("contacts/{slug}.yaml"),
+            format!(
+                "name: Matrix {slug}\norganisation: nhs-fife\nroles: [it-lead]\nemail: {slug}@fife.nhs.example\nlast_verified: 2026-01-05\nvisibility: {visibility}\n"
+            ),
+        )
+    }
+}
+
+/// Expected answers for each viewer, per contact.
+type ContactRows = &'static [(Ct, [Cell; 8])];
+/// A contact's page and its vCard: every signed-in member for a network contact, the members of
+/// its organisation for an organisation one; anonymous visitors are sent to sign in (303).
+const CONTACT_PAGE: ContactRows = &[
+    (
+        Ct::Network,
+        [
+            S(303),
+            S(200),
+            S(200),
+            S(200),
+            S(200),
+            S(200),
+            S(200),
+            S(200),
+        ],
+    ),
+    (
+        Ct::Organisation,
+        [
+            S(303),
+            S(200),
+            S(200),
+            S(200),
+            S(404),
+            S(404),
+            S(404),
+            S(200),
+        ],
+    ),
+];
+/// The directory lists what the pages show; anonymous visitors get no list and no count.
+const CONTACT_LISTED: ContactRows = &[
+    (
+        Ct::Network,
+        [
+            S(303),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+            L(true),
+        ],
+    ),
+    (
+        Ct::Organisation,
+        [
+            S(303),
+            L(true),
+            L(true),
+            L(true),
+            L(false),
+            L(false),
+            L(false),
+            L(true),
+        ],
+    ),
+];
+/// The editor: the organisation's editors and publishers, and admins; readers may not edit
+/// contacts at all (403), other organisations' editors are refused (403) or, for a contact they
+/// may not read, told it does not exist (404).
+const CONTACT_EDIT: ContactRows = &[
+    (
+        Ct::Network,
+        [
+            S(303),
+            S(403),
+            S(200),
+            S(200),
+            S(403),
+            S(403),
+            S(403),
+            S(200),
+        ],
+    ),
+    (
+        Ct::Organisation,
+        [
+            S(303),
+            S(403),
+            S(200),
+            S(200),
+            S(403),
+            S(404),
+            S(404),
+            S(200),
+        ],
+    ),
+];
+/// A new contact: editors, publishers and admins of any organisation (for their own).
+const CONTACT_NEW: ContactRows = &[(
+    Ct::Network,
+    [
+        S(303),
+        S(403),
+        S(200),
+        S(200),
+        S(403),
+        S(200),
+        S(200),
+        S(200),
+    ],
+)];
+/// The CSV import: publishers (for their own organisation) and admins.
+const CONTACT_IMPORT: ContactRows = &[(
+    Ct::Network,
+    [
+        S(303),
+        S(403),
+        S(403),
+        S(200),
+        S(403),
+        S(403),
+        S(200),
+        S(200),
+    ],
+)];
+/// Bulk exports (CSV and the list as vCards): the organisation's publishers and admins; another
+/// organisation's publisher gets their own organisation's contacts, not these.
+const CONTACT_EXPORT: ContactRows = &[
+    (
+        Ct::Network,
+        [
+            S(303),
+            S(403),
+            S(403),
+            L(true),
+            S(403),
+            S(403),
+            L(false),
+            L(true),
+        ],
+    ),
+    (
+        Ct::Organisation,
+        [
+            S(303),
+            S(403),
+            S(403),
+            L(true),
+            S(403),
+            S(403),
+            L(false),
+            L(true),
+        ],
+    ),
+];
+
+/// Every GET route of the contact directory, with `{slug}` standing for each contact.
+fn contact_table() -> Vec<(&'static str, ContactRows)> {
+    vec![
+        ("/contacts", CONTACT_LISTED),
+        ("/contacts/new", CONTACT_NEW),
+        ("/contacts/import", CONTACT_IMPORT),
+        ("/contacts/{slug}", CONTACT_PAGE),
+        ("/contacts/{slug}/edit", CONTACT_EDIT),
+        ("/contacts/{slug}.vcf", CONTACT_PAGE),
+        ("/contacts.csv", CONTACT_EXPORT),
+        ("/contacts.vcf", CONTACT_EXPORT),
+    ]
+}
+
+/// The read-only contact server functions answer as their pages do, except that anonymous
+/// callers get 401 where the pages send them to sign in.
+const CONTACT_SERVER_FUNCTIONS: &[(&str, ContactRows)] = &[
+    ("/api/contacts/get", CONTACT_PAGE),
+    ("/api/contacts/editor", CONTACT_EDIT),
+    ("/api/contacts/list", CONTACT_LISTED),
+    ("/api/contacts/import-page", CONTACT_IMPORT),
+];
+
 fn kind_template(path: &str) -> String {
     let mut segments: Vec<String> = path.split('/').map(str::to_owned).collect();
     // A kind's pages start with its path; the schema and the comparison are not a
@@ -1036,6 +1269,7 @@ async fn every_route_is_in_the_table() {
         .iter()
         .map(|(r, _)| *r)
         .chain(event_table().iter().map(|(r, _)| *r))
+        .chain(contact_table().iter().map(|(r, _)| *r))
         .collect();
     // The server's own list, generated once per process (leptos#4773).
     let leptos_routes: Vec<String> = server::startup::route_list()
@@ -1065,7 +1299,8 @@ async fn every_route_is_in_the_table() {
             .any(|(p, _, _)| *p == path)
             || SERVER_FUNCTIONS_LISTING.iter().any(|(p, _, _)| *p == path)
             || SERVER_FUNCTIONS_ELSEWHERE.iter().any(|(p, _)| *p == path)
-            || EVENT_SERVER_FUNCTIONS.iter().any(|(p, _)| *p == path);
+            || EVENT_SERVER_FUNCTIONS.iter().any(|(p, _)| *p == path)
+            || CONTACT_SERVER_FUNCTIONS.iter().any(|(p, _)| *p == path);
         if !known {
             missing.push(path.to_owned());
         }
@@ -1136,6 +1371,7 @@ fn fixture(import: usize) -> crate::common::TempDir {
     }
     if import == 0 {
         files.extend(Ev::ALL.iter().map(|e| e.file()));
+        files.extend(Ct::ALL.iter().map(|c| c.file()));
     }
     let refs: Vec<(&str, &str)> = files
         .iter()
@@ -1410,6 +1646,51 @@ async fn every_route_answers_every_viewer_as_the_table_says() {
                 if !answers(want, status, &body, &needle) {
                     failures.push(format!(
                         "POST {path} for {event:?} as {viewer}: expected {want:?}, got {status}"
+                    ));
+                }
+            }
+        }
+    }
+    // Contacts: pages, address cards, exports, and their server functions.
+    for (route, rows) in contact_table() {
+        for (contact, expected) in rows.iter() {
+            let slug = contact.slug();
+            let needle = if route.contains(".csv") || route.contains(".vcf") {
+                format!("{slug}@fife.nhs.example")
+            } else {
+                format!("href=\"/contacts/{slug}\"")
+            };
+            let path = route.replace("{slug}", slug);
+            for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(expected)) {
+                cells += 1;
+                let (status, body) = server.get(client, &path).await;
+                if !answers(want, status, &body, &needle) {
+                    failures.push(format!(
+                        "{path} as {viewer} ({contact:?}): expected {want:?}, got {status}"
+                    ));
+                }
+            }
+        }
+    }
+    for (path, rows) in CONTACT_SERVER_FUNCTIONS {
+        for (contact, expected) in rows.iter() {
+            let slug = contact.slug();
+            let form = match *path {
+                "/api/contacts/get" => vec![("slug", slug.to_owned())],
+                "/api/contacts/editor" => vec![("slug", slug.to_owned())],
+                _ => vec![("query[q]", format!("Matrix {slug}"))],
+            };
+            let needle = format!("\"slug\":\"{slug}\"");
+            for (viewer, (client, want)) in VIEWERS.iter().zip(clients.iter().zip(expected)) {
+                cells += 1;
+                let want = match want {
+                    S(303) => S(401),
+                    other => *other,
+                };
+                let (status, body) = post_json(&server, client, path, &form).await;
+                if !answers(&want, status, &body, &needle) {
+                    failures.push(format!(
+                        "POST {path} for {contact:?} as {viewer}: expected {want:?}, got {status}"
                     ));
                 }
             }

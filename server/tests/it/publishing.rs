@@ -932,11 +932,14 @@ async fn every_write_leaves_one_change_log_row_per_entity_with_its_organisation(
                 .unwrap()
         }
     };
-    // The first start imported organisations, users, documents and events: each is in the
-    // change log.
+    // The first start imported organisations, users, documents, events and contacts: each is
+    // in the change log.
     let entities = rows("SELECT DISTINCT entity, NULL FROM change_log ORDER BY entity").await;
     let names: Vec<&str> = entities.iter().map(|(e, _)| e.as_str()).collect();
-    assert_eq!(names, ["document", "event", "organisation", "user"]);
+    assert_eq!(
+        names,
+        ["contact", "document", "event", "organisation", "user"]
+    );
     let orphans = rows("SELECT entity, org_id FROM change_log WHERE org_id IS NULL").await;
     assert!(
         orphans.is_empty(),

@@ -302,6 +302,35 @@ pub async fn readable_links(
     Ok(found)
 }
 
+/// Documents of a kind that the viewer may read as readers see them (approved, not archived)
+/// whose fields, as stored, contain `text`: what a module above asks to find the documents that
+/// name one of its things (a plan naming a contact). Callers check the fields themselves; this
+/// only narrows the search. Each is given with its slug, title and fields (JSON).
+pub async fn mentioning(
+    db: &Db,
+    viewer: &Viewer,
+    kind: DocKind,
+    text: &str,
+) -> AppResult<Vec<(String, String, String)>> {
+    let mut c = Conditions::published(viewer);
+    c.kind(kind);
+    let pattern = format!(
+        "%{}%",
+        text.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    c.push(
+        |n| format!("d.fields LIKE ${n} ESCAPE '\\'"),
+        Bind::Text(pattern),
+    );
+    let sql = format!(
+        "SELECT d.slug, d.title, d.fields FROM documents d WHERE {} ORDER BY d.title",
+        c.where_clause()
+    );
+    Ok(c.bind(sqlx::query_as(&sql)).fetch_all(db.pool()).await?)
+}
+
 async fn summaries(db: &Db, rows: Vec<SummaryRow>) -> AppResult<Vec<DocSummary>> {
     let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
     if !rows.is_empty() {

@@ -801,3 +801,40 @@ impl StartingBinary {
         }
     }
 }
+
+/// Runs a Python `script` on `input` with an independent parser (`module`, a package
+/// `scripts/test.sh` installs) and returns the JSON it prints; fails naming the package to
+/// install when it is missing, and with Python's message and the input when it cannot read it.
+pub fn python_json(module: &str, script: &str, input: &str) -> serde_json::Value {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let check = Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .status()
+        .expect("run python3");
+    assert!(
+        check.success(),
+        "these tests read their output back with Python's {module} package: \
+         `pip install {module}` (or `apt-get install python3-{module}`); scripts/test.sh installs it"
+    );
+    let mut child = Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run python3");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{module} could not read it: {}\n{input}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
