@@ -27,7 +27,7 @@ use crate::db::{Db, Entity};
 pub const POLL_INTERVAL: Duration = Duration::from_millis(200);
 /// Change-log rows applied in one commit.
 const BATCH: i64 = 256;
-/// Documents read from the database at a time during a rebuild.
+/// Documents read from the database at a time by each reader of a rebuild.
 const REBUILD_PAGE: i64 = 500;
 /// How long a skipped change id is waited for before it is taken to be a rolled-back write.
 pub const GAP_GRACE: Duration = Duration::from_secs(30);
@@ -274,27 +274,8 @@ impl Engine {
         })
         .await
         .map_err(|e| SearchError::Invalid(format!("rebuild task: {e}")))??;
-        let writer = Arc::new(std::sync::Mutex::new(writer));
-
-        let mut after = 0;
-        let mut count = 0;
-        loop {
-            let docs = source::documents_after(db, after, REBUILD_PAGE).await?;
-            let Some(last) = docs.last() else { break };
-            after = last.id;
-            count += docs.len();
-            let fields = self.fields;
-            let writer = writer.clone();
-            tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
-                let writer = writer.lock().unwrap_or_else(PoisonError::into_inner);
-                for doc in &docs {
-                    writer.add_document(doc.to_document(&fields))?;
-                }
-                Ok(())
-            })
-            .await
-            .map_err(|e| SearchError::Invalid(format!("rebuild task: {e}")))??;
-        }
+        let writer = Arc::new(writer);
+        let count = self.read_all(db, &writer).await?;
 
         let dir = self.dir.clone();
         let schema = self.schema.clone();
@@ -302,9 +283,7 @@ impl Engine {
         let opened =
             tokio::task::spawn_blocking(move || -> Result<super::engine::Opened, SearchError> {
                 let mut writer = Arc::try_unwrap(writer)
-                    .map_err(|_| SearchError::Invalid("rebuild writer still shared".into()))?
-                    .into_inner()
-                    .unwrap_or_else(PoisonError::into_inner);
+                    .map_err(|_| SearchError::Invalid("rebuild writer still shared".into()))?;
                 commit(&mut writer, watermark)?;
                 let index = writer.index().clone();
                 writer.wait_merging_threads()?;
@@ -359,6 +338,59 @@ impl Engine {
         );
         Ok(count)
     }
+}
+
+impl Engine {
+    /// Reads every document from the database into the rebuild's writer and returns how many.
+    /// The id range is shared out between [`rebuild_readers`] readers, each reading its pages
+    /// in turn and turning them into index documents on a blocking thread, so that reading and
+    /// preparing documents is not one thread's work while the writer's threads wait for them.
+    /// Memory stays bounded: each reader holds one page, and the writer's queue is bounded.
+    async fn read_all(&self, db: &Db, writer: &Arc<IndexWriter>) -> Result<usize, SearchError> {
+        let (first, last) = source::id_bounds(db).await?;
+        let readers = rebuild_readers() as i64;
+        let share = ((last - first + 1).max(0) + readers - 1) / readers;
+        let share = share.max(1);
+        let mut tasks = tokio::task::JoinSet::new();
+        for k in 0..readers {
+            let after = first - 1 + k * share;
+            let upto = (after + share).min(last);
+            if after >= upto {
+                continue;
+            }
+            let (db, writer, fields) = (db.clone(), writer.clone(), self.fields);
+            tasks.spawn(async move {
+                let mut after = after;
+                let mut count = 0;
+                loop {
+                    let page = source::documents_between(&db, after, upto, REBUILD_PAGE).await?;
+                    let Some(last) = page.last() else { break };
+                    after = last.id();
+                    count += page.len();
+                    let writer = writer.clone();
+                    tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
+                        for fetched in page {
+                            writer.add_document(fetched.indexed().to_document(&fields))?;
+                        }
+                        Ok(())
+                    })
+                    .await
+                    .map_err(|e| SearchError::Invalid(format!("rebuild task: {e}")))??;
+                }
+                Ok::<usize, SearchError>(count)
+            });
+        }
+        let mut count = 0;
+        while let Some(done) = tasks.join_next().await {
+            count += done.map_err(|e| SearchError::Invalid(format!("rebuild reader: {e}")))??;
+        }
+        Ok(count)
+    }
+}
+
+/// Readers of the database during a rebuild: one a core, up to four.
+fn rebuild_readers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
 
 /// Merges a freshly built index into one segment: every search looks up its words, typos and

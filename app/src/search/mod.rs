@@ -38,6 +38,8 @@ mod engine;
 #[cfg(feature = "ssr")]
 mod indexer;
 #[cfg(feature = "ssr")]
+mod near;
+#[cfg(feature = "ssr")]
 pub mod query;
 #[cfg(feature = "ssr")]
 mod run;

@@ -24,6 +24,7 @@ use super::model::{
     snippet_html, FacetCount, FacetGroup, PreviewHit, SearchHit, SearchQuery, SearchResults,
     SnippetPart, SortOrder, Suggestion, PER_PAGE, RESERVED_PARAMS,
 };
+use super::near::Near;
 use super::query::{self, Parsed, Term as Typed};
 use super::schema::{facet, snippet_analyzer, words, yes_no, Fields, LABEL_SEPARATOR, RAW, STEM};
 use crate::dates::Date;
@@ -44,7 +45,7 @@ const YEAR: (&str, &str) = ("year", "Year updated");
 const FUZZY_WEIGHT: f32 = 0.3;
 /// A word matching as typed (not only by its stem) adds this much again.
 const EXACT_WEIGHT: f32 = 0.5;
-/// Index words a typo or prefix is expanded to, at most, per field.
+/// Index words near a typed word marked in snippets, at most, per field.
 const MAX_EXPANSIONS: usize = 50;
 /// Spelling candidates looked at per word for "did you mean".
 const MAX_CANDIDATES: usize = 50;
@@ -149,6 +150,8 @@ struct Run<'a> {
     raw: TextAnalyzer,
     stem: TextAnalyzer,
     facets: Vec<(&'static str, &'static str)>,
+    /// Stems of the words seen in this search.
+    stems: HashMap<String, String>,
 }
 
 fn term_q(field: Field, text: &str, weight: f32) -> Box<dyn Query> {
@@ -420,6 +423,7 @@ impl Engine {
             raw: analyzer(RAW),
             stem: analyzer(STEM),
             facets: facet_names(),
+            stems: HashMap::new(),
         }
     }
 }
@@ -432,10 +436,26 @@ impl Run<'_> {
     }
 
     fn stem_of(&mut self, word: &str) -> String {
-        words(&mut self.stem, word)
+        if let Some(stem) = self.stems.get(word) {
+            return stem.clone();
+        }
+        let stem = words(&mut self.stem, word)
             .into_iter()
             .next()
-            .unwrap_or_else(|| word.to_owned())
+            .unwrap_or_else(|| word.to_owned());
+        self.stems.insert(word.to_owned(), stem.clone());
+        stem
+    }
+
+    /// Marks in snippets the first [`MAX_EXPANSIONS`] words of `near` other than `word`, in
+    /// any of their forms.
+    fn mark_near(&mut self, marks: &mut BTreeMap<String, f32>, word: &str, near: &Near) {
+        for other in near.words.iter().take(MAX_EXPANSIONS) {
+            if other != word {
+                let s = self.stem_of(other);
+                marks.insert(s, 0.5);
+            }
+        }
     }
 
     /// Results with nothing found.
@@ -682,8 +702,12 @@ impl Run<'_> {
                         let mut clauses = vec![all(originals)];
                         for entry in &alternatives {
                             mark_phrase(&mut marks, entry);
+                            // The words typed are matched in every field by `originals`
+                            // already: as a phrase they only add to the score, where they
+                            // weigh most and cost least (not in the long text).
+                            let typed = entry.len() > 1 && entry[..] == stems[..len];
                             for tf in f.text_fields() {
-                                if tf.stem != tf.raw {
+                                if tf.stem != tf.raw && !(typed && tf.stem == f.body) {
                                     clauses.push(phrase_q(tf.stem, entry, tf.weight));
                                 }
                             }
@@ -843,6 +867,15 @@ impl Run<'_> {
             0
         };
         let prefix = item.open && chars >= 2;
+        // One automaton for the word, run once over each field's dictionaries: the words it
+        // finds are both what the query matches and what the snippets mark.
+        let automaton = (fuzzy > 0)
+            .then(|| {
+                FuzzyTermQuery::new(Term::from_field_text(f.title_raw, word), fuzzy, true)
+                    .automaton()
+                    .ok()
+            })
+            .flatten();
         for tf in f.text_fields() {
             if tf.stem == tf.raw {
                 clauses.push(term_q(tf.raw, word, tf.weight));
@@ -850,35 +883,29 @@ impl Run<'_> {
                 clauses.push(term_q(tf.stem, stem, tf.weight));
                 clauses.push(term_q(tf.raw, word, tf.weight * EXACT_WEIGHT));
             }
-            // Every index word within reach matches (no cap, so what is found never depends
-            // on documents the viewer cannot read); a capped list of them is marked.
-            let term = || Term::from_field_text(tf.raw, word);
-            let mut near = Vec::new();
-            if fuzzy > 0 {
-                near.push(FuzzyTermQuery::new(term(), fuzzy, true));
+            let mut near = Near::default();
+            if let Some(automaton) = &automaton {
+                let typos = Near::fuzzy(&self.searcher, tf.raw, automaton);
+                self.mark_near(marks, word, &typos);
+                near.extend(typos);
             }
             if prefix {
-                near.push(FuzzyTermQuery::new_prefix(term(), 0, true));
+                let longer = Near::prefix(&self.searcher, tf.raw, word);
+                self.mark_near(marks, word, &longer);
+                near.extend(longer);
             }
-            for q in near {
+            // Every index word within reach matches (no cap, so what is found never depends
+            // on documents the viewer cannot read). The word itself and its other forms are
+            // found by the clauses above already, so they are left out here: a document
+            // holding only a word near the one typed scores this much.
+            let typed_stem = (tf.stem != tf.raw).then_some(stem);
+            near.retain(|w| w != word && typed_stem.is_none_or(|s| self.stem_of(w) != *s));
+            let q = near.query(tf.raw);
+            if !q.is_empty() {
                 clauses.push(Box::new(BoostQuery::new(
                     Box::new(q),
                     tf.weight * FUZZY_WEIGHT,
                 )));
-            }
-            if fuzzy > 0 || prefix {
-                let mut others = BTreeSet::new();
-                if fuzzy > 0 {
-                    others.extend(self.expand(tf.raw, word, fuzzy, false, MAX_EXPANSIONS));
-                }
-                if prefix {
-                    others.extend(self.expand(tf.raw, word, 0, true, MAX_EXPANSIONS));
-                }
-                others.remove(word);
-                for other in others {
-                    let s = self.stem_of(&other);
-                    marks.insert(s, 0.5);
-                }
             }
         }
         any(clauses)

@@ -40,19 +40,49 @@ const SELECT: &str = "SELECT d.id, d.kind, d.slug, d.org_id, o.slug AS org_slug,
         d.published_revision_id, d.archived_at
      FROM documents d JOIN organisations o ON o.id = d.org_id";
 
-/// Documents with ids above `after`, in id order, at most `limit`: one page of a rebuild.
-pub async fn documents_after(
+/// The lowest and highest document ids (0 and 0 when there are none): the range a rebuild
+/// shares out between its readers.
+pub async fn id_bounds(db: &Db) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as("SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM documents")
+        .fetch_one(db.pool())
+        .await
+}
+
+/// A document read from the database, not yet turned into what the index stores (that is
+/// work for a blocking thread: see [`Fetched::indexed`]).
+pub struct Fetched {
+    row: Row,
+    tags: Vec<String>,
+}
+
+impl Fetched {
+    pub fn id(&self) -> i64 {
+        self.row.id
+    }
+
+    /// The document as the index stores it.
+    pub fn indexed(self) -> IndexedDoc {
+        indexed(self.row, self.tags)
+    }
+}
+
+/// Documents with ids above `after` and at most `upto`, in id order, at most `limit`: one page
+/// of one reader of a rebuild.
+pub async fn documents_between(
     db: &Db,
     after: i64,
+    upto: i64,
     limit: i64,
-) -> Result<Vec<IndexedDoc>, sqlx::Error> {
-    let rows: Vec<Row> =
-        sqlx::query_as(&format!("{SELECT} WHERE d.id > $1 ORDER BY d.id LIMIT $2"))
-            .bind(after)
-            .bind(limit)
-            .fetch_all(db.pool())
-            .await?;
-    with_tags(db, rows).await
+) -> Result<Vec<Fetched>, sqlx::Error> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "{SELECT} WHERE d.id > $1 AND d.id <= $2 ORDER BY d.id LIMIT $3"
+    ))
+    .bind(after)
+    .bind(upto)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    fetched_with_tags(db, rows).await
 }
 
 /// The documents with these ids that exist; the others were deleted.
@@ -77,6 +107,14 @@ pub async fn documents_of_org(db: &Db, org_id: i64) -> Result<Vec<i64>, sqlx::Er
 }
 
 async fn with_tags(db: &Db, rows: Vec<Row>) -> Result<Vec<IndexedDoc>, sqlx::Error> {
+    Ok(fetched_with_tags(db, rows)
+        .await?
+        .into_iter()
+        .map(Fetched::indexed)
+        .collect())
+}
+
+async fn fetched_with_tags(db: &Db, rows: Vec<Row>) -> Result<Vec<Fetched>, sqlx::Error> {
     let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
     if !rows.is_empty() {
         let list: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
@@ -92,9 +130,9 @@ async fn with_tags(db: &Db, rows: Vec<Row>) -> Result<Vec<IndexedDoc>, sqlx::Err
     }
     Ok(rows
         .into_iter()
-        .map(|r| {
-            let tags = tags.remove(&r.id).unwrap_or_default();
-            indexed(r, tags)
+        .map(|row| Fetched {
+            tags: tags.remove(&row.id).unwrap_or_default(),
+            row,
         })
         .collect())
 }
