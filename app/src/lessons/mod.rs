@@ -128,6 +128,7 @@ fn check_rule(code: &str) -> Result<(), String> {
 }
 
 /// A rule a lesson names, as its page links it.
+#[cfg(feature = "ssr")]
 fn rule_link(code: &str) -> LinkedDoc {
     match crate::access::Rule::find(code) {
         Some(rule) => LinkedDoc {
