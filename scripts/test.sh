@@ -20,4 +20,6 @@ fi
 # Builds the server binary too (the integration tests run it), with the same features as the
 # tests: a separate `cargo build -p server` would build the application twice.
 cargo test --workspace
-bash end2end/run.sh
+# The browser tests run on SQLite, or on the PostgreSQL database that
+# TRUSTSHARE_E2E_DATABASE_URL names (CI does, so that they run once, on PostgreSQL).
+TRUSTSHARE_DATABASE_URL="${TRUSTSHARE_E2E_DATABASE_URL:-}" bash end2end/run.sh
