@@ -243,6 +243,19 @@ impl Kind for Plans {
         fields
     }
 
+    /// A plan's contacts name people, which is personal data: a visitor who is not signed in
+    /// gets the plan without them, not even their directory names in the page's data.
+    #[cfg(feature = "ssr")]
+    fn complete_page(
+        mut page: PlanFields,
+        cx: crate::kind::PageContext<'_>,
+    ) -> crate::kind::PageFuture<'_, PlanFields> {
+        if cx.viewer.user.is_none() {
+            page.contacts.clear();
+        }
+        Box::pin(std::future::ready(Ok(page)))
+    }
+
     #[cfg(feature = "ssr")]
     fn search(p: &PlanFields) -> crate::kind::SearchFields {
         let mut text = vec![

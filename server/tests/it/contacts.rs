@@ -712,6 +712,8 @@ async fn plans_show_the_contacts_the_viewer_may_see_and_contacts_list_their_plan
         .await;
     assert_eq!(status, 200);
     assert!(!page.contains("/contacts/sian-ni-bhriain") && !page.contains("Stakeholder contacts"));
+    // Not even the directory name, in the page's data.
+    assert!(!page.contains("sian-ni-bhriain"), "{page}");
     // The contact's page names the plan, and the plan's coming events.
     let (_, page) = server.get(&reader, &format!("/contacts/{SIAN}")).await;
     let page = text(&page);
